@@ -1,0 +1,34 @@
+// Package ratelimit limits how often a key (a client, a source address) may
+// act: per-client request rates and failed-authentication budgets (AUTH-18).
+// The Limiter interface hides where the buckets live; Memory keeps them in
+// this process, and store/redis shares them across instances.
+package ratelimit
+
+import (
+	"context"
+	"time"
+)
+
+// Rule is a token bucket: Rate tokens per second refill a bucket that holds
+// at most Burst tokens. A Rule with Rate <= 0 never limits.
+type Rule struct {
+	Rate  float64
+	Burst int
+}
+
+// Decision is a limiter's answer.
+type Decision struct {
+	// Allowed says whether the action may go ahead.
+	Allowed bool
+	// RetryAfter is how long until one token is available again, when not
+	// allowed.
+	RetryAfter time.Duration
+}
+
+// Limiter decides whether keys may act.
+type Limiter interface {
+	// Allow takes one token from key's bucket if there is one.
+	Allow(ctx context.Context, key string, rule Rule) (Decision, error)
+	// Peek reports whether key's bucket has a token, without taking it.
+	Peek(ctx context.Context, key string, rule Rule) (Decision, error)
+}

@@ -1,0 +1,91 @@
+package otc
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Version is a tool's semantic version x.y.z (DEF-3). The zero value is 0.0.0.
+type Version struct {
+	Major, Minor, Patch uint64
+}
+
+// ParseVersion parses "x.y.z" where x, y and z are decimal integers without
+// signs. Leading zeros are accepted ("01.2.3" is 1.2.3) because the OTC pattern
+// allows them, but String always prints the canonical form.
+func ParseVersion(s string) (Version, error) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return Version{}, fmt.Errorf("version %q: want x.y.z", truncate(s))
+	}
+	var v Version
+	for i, p := range parts {
+		n, err := parseVersionNumber(p)
+		if err != nil {
+			return Version{}, fmt.Errorf("version %q: %w", truncate(s), err)
+		}
+		switch i {
+		case 0:
+			v.Major = n
+		case 1:
+			v.Minor = n
+		default:
+			v.Patch = n
+		}
+	}
+	return v, nil
+}
+
+func parseVersionNumber(p string) (uint64, error) {
+	if p == "" {
+		return 0, fmt.Errorf("empty number")
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return 0, fmt.Errorf("%q is not a decimal integer", truncate(p))
+		}
+	}
+	n, err := strconv.ParseUint(p, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is out of range", truncate(p))
+	}
+	return n, nil
+}
+
+// String returns "x.y.z".
+func (v Version) String() string {
+	return strconv.FormatUint(v.Major, 10) + "." + strconv.FormatUint(v.Minor, 10) + "." + strconv.FormatUint(v.Patch, 10)
+}
+
+// Compare returns -1, 0 or +1 as v is older than, equal to, or newer than w.
+func (v Version) Compare(w Version) int {
+	switch {
+	case v.Major != w.Major:
+		return cmpUint(v.Major, w.Major)
+	case v.Minor != w.Minor:
+		return cmpUint(v.Minor, w.Minor)
+	default:
+		return cmpUint(v.Patch, w.Patch)
+	}
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// truncate keeps error messages about outside input short: an attacker's
+// megabyte-long tool id must not become a megabyte-long log line.
+func truncate(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}
