@@ -12,24 +12,24 @@ type Code string
 
 // The protocol error codes.
 const (
-	CodeBadRequest             Code = "bad_request"              // 400: malformed request
-	CodeUnsupportedVersion     Code = "unsupported_version"      // 400: $schema not supported (SCHEMA-3)
-	CodeUnknownTool            Code = "unknown_tool"             // 400: tool id invalid or unknown (CALL-3)
-	CodeVersionNotAvailable    Code = "version_not_available"    // 400: requested version missing (CALL-3)
-	CodeMissingRequirements    Code = "missing_requirements"     // 400: REQ-2..4
-	CodeCallConflict           Code = "call_conflict"            // 400: call_id reused for another request (CALL-6)
-	CodeTemporarilyUnavailable Code = "temporarily_unavailable"  // 400: busy or store down (CALL-3)
-	CodeInvalidInput           Code = "invalid_input"            // 422: CALL-4
-	CodeUnauthenticated        Code = "unauthenticated"          // 401: AUTH-6, AUTH-12
-	CodeForbidden              Code = "forbidden"                // 403: source address not allowed
-	CodeNotFound               Code = "not_found"                // 404
-	CodeMethodNotAllowed       Code = "method_not_allowed"       // 405
-	CodeRequestTimeout         Code = "request_timeout"          // 408: body too slow
-	CodePayloadTooLarge        Code = "payload_too_large"        // 413
-	CodeUnsupportedMediaType   Code = "unsupported_media_type"   // 415
-	CodeRateLimited            Code = "rate_limited"             // 429
-	CodeShuttingDown           Code = "shutting_down"            // 503: draining
-	CodeInternal               Code = "internal"                 // 500: a bug of ours
+	CodeBadRequest             Code = "bad_request"             // 400: malformed request
+	CodeUnsupportedVersion     Code = "unsupported_version"     // 400: $schema not supported (SCHEMA-3)
+	CodeUnknownTool            Code = "unknown_tool"            // 400: tool id invalid or unknown (CALL-3)
+	CodeVersionNotAvailable    Code = "version_not_available"   // 400: requested version missing (CALL-3)
+	CodeMissingRequirements    Code = "missing_requirements"    // 400: REQ-2..4
+	CodeCallConflict           Code = "call_conflict"           // 400: call_id reused for another request (CALL-6)
+	CodeTemporarilyUnavailable Code = "temporarily_unavailable" // 400: busy or store down (CALL-3)
+	CodeInvalidInput           Code = "invalid_input"           // 422: CALL-4
+	CodeUnauthenticated        Code = "unauthenticated"         // 401: AUTH-6, AUTH-12
+	CodeForbidden              Code = "forbidden"               // 403: source address not allowed
+	CodeNotFound               Code = "not_found"               // 404
+	CodeMethodNotAllowed       Code = "method_not_allowed"      // 405
+	CodeRequestTimeout         Code = "request_timeout"         // 408: body too slow
+	CodePayloadTooLarge        Code = "payload_too_large"       // 413
+	CodeUnsupportedMediaType   Code = "unsupported_media_type"  // 415
+	CodeRateLimited            Code = "rate_limited"            // 429
+	CodeShuttingDown           Code = "shutting_down"           // 503: draining
+	CodeInternal               Code = "internal"                // 500: a bug of ours
 )
 
 // HTTPStatus returns the status a response with this code carries.
