@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -64,15 +65,20 @@ type Store interface {
 	// Claim atomically creates rec (State Running) unless a record for
 	// rec.CallID exists and has not expired. It returns claimed=true when
 	// rec was stored, otherwise the existing record and claimed=false.
+	// A record that CheckClaim refuses is an error wrapping
+	// ErrInvalidRecord.
 	Claim(ctx context.Context, rec Record) (existing Record, claimed bool, err error)
 	// Complete marks the claimed call Done with its response. The record
-	// keeps its ExpiresAt. It returns ErrNotFound if the record is gone.
+	// keeps its ExpiresAt. It returns ErrNotFound if the record is gone,
+	// and ErrNotRunning if it is already Done (the first response stands).
 	Complete(ctx context.Context, callID string, response []byte) error
 	// Get returns the record for callID, or ErrNotFound (also for an
 	// expired record that was not swept yet).
 	Get(ctx context.Context, callID string) (Record, error)
 	// Release deletes a Running record whose call never started (the
-	// request was rejected after the claim), so a retry can run it.
+	// request was rejected after the claim), so a retry can run it. It
+	// returns ErrNotFound if the record is gone, and ErrNotRunning if it is
+	// Done (a finished call's response is never released).
 	Release(ctx context.Context, callID string) error
 	// Sweep deletes records that expired before now and returns how many.
 	// Stores whose technology expires keys itself may return 0.
@@ -98,7 +104,9 @@ type CorruptRecordError struct {
 }
 
 func (e *CorruptRecordError) Error() string {
-	return "store: corrupt call record " + e.CallID + ": " + e.Err.Error()
+	// Quoted: a call id is client input and may hold line breaks.
+	return "store: corrupt call record " + strconv.Quote(e.CallID) + ": " + e.Err.Error()
 }
 
+// Unwrap returns the decoding error.
 func (e *CorruptRecordError) Unwrap() error { return e.Err }
