@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Version is a tool's semantic version x.y.z (DEF-3). The zero value is 0.0.0.
@@ -82,10 +83,19 @@ func cmpUint(a, b uint64) int {
 
 // truncate keeps error messages about outside input short: an attacker's
 // megabyte-long tool id must not become a megabyte-long log line.
+// It cuts at a rune boundary so that the result stays valid UTF-8.
 func truncate(s string) string {
 	const max = 80
 	if len(s) <= max {
 		return s
 	}
-	return s[:max] + "…"
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
+
+// quoteShort quotes s for an error message, truncated (see truncate) and
+// with control characters escaped, so that odd input cannot forge log lines.
+func quoteShort(s string) string { return strconv.Quote(truncate(s)) }
