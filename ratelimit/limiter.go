@@ -2,6 +2,15 @@
 // act: per-client request rates and failed-authentication budgets (AUTH-18).
 // The Limiter interface hides where the buckets live; Memory keeps them in
 // this process, and store/redis shares them across instances.
+//
+// Two middleware use a Limiter: ClientLimit (requests per authenticated
+// client) and AuthFailureLimit (failed authentications per source address).
+// Both answer 429 with Retry-After through internal/httperr, and both fail
+// open when the Limiter returns an error: the request goes on unchecked,
+// the failure is counted through an Observer and logged at most once per
+// FailureLogInterval. Failing closed would turn an outage of the limiter's
+// backend into an outage of the server, and for the failed-authentication
+// limit into a lockout of every client.
 package ratelimit
 
 import (
