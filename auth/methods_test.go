@@ -367,7 +367,9 @@ type observer struct {
 	calls [][2]string
 }
 
-func (o *observer) AuthFailed(method, reason string) { o.calls = append(o.calls, [2]string{method, reason}) }
+func (o *observer) AuthFailed(method, reason string) {
+	o.calls = append(o.calls, [2]string{method, reason})
+}
 
 func (o *observer) last() [2]string {
 	if len(o.calls) == 0 {
