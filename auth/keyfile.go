@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,11 +30,12 @@ func ParseAPIKeys(text string) ([]APIKey, error) {
 		if !hasName {
 			name, value = "", entry
 		}
-		k, err := NewAPIKey(strings.TrimSpace(name), strings.TrimSpace(value))
+		name = strings.TrimSpace(name)
+		if hasName && name == "" {
+			return fmt.Errorf("auth: API keys: %s: empty name before \"=\"", pos)
+		}
+		k, err := NewAPIKey(name, strings.TrimSpace(value))
 		if err != nil {
-			if hasName && name == "" {
-				err = errors.New("empty name before \"=\"")
-			}
 			return fmt.Errorf("auth: API keys: %s: %w", pos, err)
 		}
 		keys = append(keys, k)
