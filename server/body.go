@@ -1,0 +1,77 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/otc-dev/otc"
+)
+
+// checkContentType accepts a JSON body: Content-Type application/json,
+// optionally with charset=utf-8 (JSON is UTF-8, RFC 8259), or no
+// Content-Type at all, which simple clients often omit. Anything else is
+// 415: a form or text body is a mistake the client should hear about.
+func checkContentType(r *http.Request) error {
+	values := r.Header.Values("Content-Type")
+	if len(values) == 0 {
+		return nil
+	}
+	unsupported := &otc.Error{Code: otc.CodeUnsupportedMediaType,
+		Message:          "The request body must be JSON.",
+		DeveloperMessage: "send Content-Type: application/json"}
+	if len(values) > 1 {
+		return unsupported
+	}
+	mt, params, err := mime.ParseMediaType(values[0])
+	if err != nil || mt != "application/json" {
+		return unsupported
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return unsupported
+		}
+	}
+	return nil
+}
+
+// readBody reads the whole request body, refusing one over limit bytes
+// with 413 before reading it all.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	tooLarge := &otc.Error{Code: otc.CodePayloadTooLarge, Message: "The request body is too large."}
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	size := r.ContentLength
+	if size < 0 {
+		size = 512
+	}
+	// One byte more than the body, so that the read sees EOF without
+	// growing the buffer.
+	buf := make([]byte, 0, size+1)
+	body := http.MaxBytesReader(w, r.Body, limit)
+	for {
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, tooLarge
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return nil, &otc.Error{Code: otc.CodeRequestTimeout, Message: "The request body arrived too slowly.", Err: err}
+			}
+			return nil, &otc.Error{Code: otc.CodeBadRequest, Message: "The request body could not be read.", Err: err}
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"hash"
+
+	"github.com/otc-dev/otc"
+)
+
+// canonicalJSON returns data re-encoded with object members sorted by key
+// and no insignificant white space, so that two spellings of one value
+// compare equal. Numbers keep their text (1.0 and 1 stay different): the
+// same request sent twice has the same numbers, and reading them as floats
+// would merge integers beyond 2^53. data must have passed validateJSON.
+func canonicalJSON(data []byte) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	e := json.NewEncoder(&buf)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(v); err != nil { // encoding/json sorts map keys
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// requestDigest identifies a call request for idempotency (CALL-6): a reuse
+// of a call_id is accepted only for the same digest. It covers the resolved
+// tool id, the canonical input, and who is calling for whom: the
+// authenticated caller and context.user_id, so that one client cannot read
+// another's stored result by guessing its call_id.
+//
+// It deliberately leaves out the values of secrets and authorization tokens
+// (REQ-5): a digest of a short secret is a way to guess it offline, and a
+// client retrying with a refreshed token is still making the same request.
+// The secret and provider ids need no place in it either: they are fixed by
+// the tool's requirements, which the tool id already pins down.
+func requestDigest(toolID string, canonicalInput []byte, caller *otc.Caller, cc *otc.CallContext) string {
+	h := sha256.New()
+	field := func(b []byte) {
+		writeLen(h, len(b))
+		h.Write(b)
+	}
+	field([]byte("otc call digest v1"))
+	field([]byte(toolID))
+	field(canonicalInput)
+	if caller != nil {
+		field([]byte(caller.Method))
+		field([]byte(caller.Name))
+	} else {
+		field(nil)
+		field(nil)
+	}
+	if cc != nil {
+		field([]byte(cc.UserID))
+	} else {
+		field(nil)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// writeLen prefixes each field with its length, so that no two different
+// field lists hash the same bytes ("ab"+"c" against "a"+"bc").
+func writeLen(h hash.Hash, n int) {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(n))
+	h.Write(b[:])
+}

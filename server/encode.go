@@ -1,0 +1,134 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/otc-dev/otc"
+)
+
+// The call path encodes its responses by hand: the shapes are fixed and
+// small, and encoding/json would reflect over them, validate the tool's
+// value a second time and escape HTML for no reader that needs it.
+
+// appendResult appends the CallToolResponse JSON object of res (CALL-2,
+// CALL-8..10). res.Value must be valid JSON; it is compacted as it is
+// copied. A response never carries both value and error (CALL-10): when
+// Error is set the value is left out.
+func appendResult(b []byte, res *otc.CallToolResponse) []byte {
+	b = append(b, `{"call_id":`...)
+	b = appendString(b, res.CallID)
+	b = append(b, `,"duration":`...)
+	b = strconv.AppendFloat(b, res.Duration, 'f', -1, 64)
+	if res.Error != nil {
+		b = append(b, `,"success":false,"error":`...)
+		b = appendToolError(b, res.Error)
+		return append(b, '}')
+	}
+	b = append(b, `,"success":true`...)
+	if len(res.Value) > 0 {
+		b = append(b, `,"value":`...)
+		buf := bytes.NewBuffer(b)
+		if err := json.Compact(buf, res.Value); err != nil {
+			// The caller checked the value; keep the output valid anyway.
+			b = append(b[:len(b)-len(`,"value":`)], '}')
+			return b
+		}
+		b = buf.Bytes()
+	}
+	return append(b, '}')
+}
+
+func appendToolError(b []byte, e *otc.ToolError) []byte {
+	b = append(b, `{"message":`...)
+	b = appendString(b, e.Message)
+	if e.DeveloperMessage != "" {
+		b = append(b, `,"developer_message":`...)
+		b = appendString(b, e.DeveloperMessage)
+	}
+	b = append(b, `,"can_retry":`...)
+	b = strconv.AppendBool(b, e.CanRetry)
+	if e.AdditionalPromptContent != "" {
+		b = append(b, `,"additional_prompt_content":`...)
+		b = appendString(b, e.AdditionalPromptContent)
+	}
+	if e.RetryAfterMS > 0 {
+		b = append(b, `,"retry_after_ms":`...)
+		b = strconv.AppendInt(b, e.RetryAfterMS, 10)
+	}
+	return append(b, '}')
+}
+
+// appendEnvelope appends {"$schema": schema, "result": result} and a
+// newline; result is a CallToolResponse object, fresh or stored.
+func appendEnvelope(b []byte, schema string, result []byte) []byte {
+	b = append(b, `{"$schema":`...)
+	b = appendString(b, schema)
+	b = append(b, `,"result":`...)
+	b = append(b, result...)
+	return append(b, '}', '\n')
+}
+
+// durationMS converts d to the milliseconds of CALL-8.
+func durationMS(d time.Duration) float64 {
+	if d < 0 {
+		return 0
+	}
+	return float64(d) / float64(time.Millisecond)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
+// and U+2028 and U+2029 are escaped, as encoding/json does, so that the
+// output is also valid JavaScript.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

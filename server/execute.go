@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/otc-dev/otc"
+)
+
+// errCallTimeout is the cause of a call context whose deadline passed.
+var errCallTimeout = errors.New("server: call deadline exceeded")
+
+// toolOutcome is what the goroutine running a tool hands back.
+type toolOutcome struct {
+	value json.RawMessage
+	err   error
+	panic any
+	stack []byte
+}
+
+// timeoutOf returns the deadline of one call of a tool: its own, or the
+// server's default.
+func (s *Server) timeoutOf(spec otc.ToolSpec) time.Duration {
+	if spec.Timeout > 0 {
+		return spec.Timeout
+	}
+	return s.opts.CallTimeout
+}
+
+// run runs c's tool and returns its CallToolResponse. It returns an error
+// only when the tool did not run: a concurrency limit refused it, or a
+// typed tool could not decode its validated input (422).
+//
+// The tool runs in its own goroutine under a context that ends at the
+// call's deadline, when the client goes away, or when Shutdown gives up
+// waiting. When the context ends first the answer goes out at once, saying
+// the outcome is unknown, and the tool is left to notice its context: a
+// tool that ignores it cannot hold the request, though it keeps its
+// concurrency slot until it returns. A panic is recovered into a failure
+// with a generic message; the stack goes only to the log.
+func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolResponse, error) {
+	res := otc.CallToolResponse{CallID: c.info.CallID}
+	toolID := c.tool.ID()
+	if err := s.limits.acquire(toolID, c.spec.MaxConcurrent); err != nil {
+		return res, err
+	}
+	if o := s.opts.Observer; o != nil {
+		o.CallStarted(toolID)
+	}
+
+	callCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := context.AfterFunc(s.drain.stop, func() { cancel(context.Cause(s.drain.stop)) })
+	defer stop()
+	timeout := s.timeoutOf(c.spec)
+	callCtx, cancelTimeout := context.WithTimeoutCause(callCtx, timeout, errCallTimeout)
+	defer cancelTimeout()
+	toolCtx := otc.NewCallContext(callCtx, c.info, c.secrets, c.tokens)
+
+	start := s.now()
+	done := make(chan toolOutcome, 1)
+	s.drain.hold()
+	go func() {
+		defer s.drain.leave()
+		defer s.limits.release(toolID, c.spec.MaxConcurrent)
+		defer func() {
+			if p := recover(); p != nil {
+				done <- toolOutcome{panic: p, stack: debug.Stack()}
+			}
+		}()
+		v, err := c.tool.Call(toolCtx, c.input)
+		done <- toolOutcome{value: v, err: err}
+	}()
+
+	var out toolOutcome
+	finished := true
+	select {
+	case out = <-done:
+	case <-callCtx.Done():
+		// A tool that returned just as the context ended still counts.
+		select {
+		case out = <-done:
+		default:
+			finished = false
+		}
+	}
+	elapsed := s.now().Sub(start)
+	res.Duration = durationMS(elapsed)
+
+	var outcome string
+	switch {
+	case !finished || out.err != nil && callCtx.Err() != nil && isContextError(out.err):
+		outcome, res.Error = interrupted(context.Cause(callCtx), timeout)
+	case out.panic != nil:
+		outcome = OutcomePanic
+		x.stack = out.stack
+		res.Error = &otc.ToolError{Message: otc.GenericToolErrorMessage, DeveloperMessage: "the tool panicked"}
+	case out.err != nil:
+		var e *otc.Error
+		if errors.As(out.err, &e) && e.Code == otc.CodeInvalidInput {
+			s.observeFinish(toolID, OutcomeInvalidInput, elapsed)
+			return res, e
+		}
+		outcome, res.Error = OutcomeToolError, otc.AsToolError(out.err)
+	default:
+		if bug := s.checkOutput(c.tool, out.value); bug != "" {
+			outcome, x.bug = OutcomeInvalidOutput, bug
+			res.Error = &otc.ToolError{Message: otc.GenericToolErrorMessage,
+				DeveloperMessage: "the tool returned a value that does not match its output schema"}
+		} else {
+			outcome, res.Success, res.Value = OutcomeSuccess, true, out.value
+		}
+	}
+	x.outcome = outcome
+	s.observeFinish(toolID, outcome, elapsed)
+	return res, nil
+}
+
+func (s *Server) observeFinish(toolID, outcome string, d time.Duration) {
+	if o := s.opts.Observer; o != nil {
+		o.CallFinished(toolID, outcome, d)
+	}
+}
+
+// checkOutput returns why value is not an acceptable result of tool, or "".
+// The reason names the problem, never the value: a value may echo the
+// input or be derived from a secret.
+func (s *Server) checkOutput(tool *otc.Tool, value json.RawMessage) string {
+	if len(value) > 0 && !json.Valid(value) {
+		return "the tool returned invalid JSON"
+	}
+	if s.opts.ValidateOutput {
+		if err := tool.ValidateOutput(value); err != nil {
+			// An *otc.OutputError names the offending properties and rules,
+			// never the value, so it may be logged.
+			var oe *otc.OutputError
+			if errors.As(err, &oe) {
+				return oe.Error()
+			}
+			return "the tool's value does not match its output_schema"
+		}
+	}
+	return ""
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// interrupted describes a call whose context ended before its tool
+// returned. Its effects are unknown, so it may not be retried blindly.
+func interrupted(cause error, timeout time.Duration) (string, *otc.ToolError) {
+	switch {
+	case errors.Is(cause, errCallTimeout):
+		return OutcomeTimeout, &otc.ToolError{
+			Message:          "The tool did not finish in time; whether it took effect is unknown.",
+			DeveloperMessage: "the call's deadline of " + timeout.String() + " passed"}
+	case errors.Is(cause, errServerStopping):
+		return OutcomeCanceled, &otc.ToolError{
+			Message:          "The server shut down before the tool finished; whether it took effect is unknown.",
+			DeveloperMessage: "cancelled by server shutdown"}
+	}
+	return OutcomeCanceled, &otc.ToolError{
+		Message:          "The call was cancelled before the tool finished; whether it took effect is unknown.",
+		DeveloperMessage: "the client went away"}
+}
+
+// bufferPool recycles response buffers of the call path. Buffers that grew
+// large are dropped so that one big response does not pin its memory.
+var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func getBuffer() *[]byte { return bufferPool.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		bufferPool.Put(b)
+	}
+}
