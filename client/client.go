@@ -45,6 +45,11 @@ type Options struct {
 	// TokenLifetime is the validity of each minted JWT, between 10s and
 	// MaxTokenLifetime (AUTH-11). Zero means DefaultTokenLifetime.
 	TokenLifetime time.Duration
+	// TokenPerRequest mints a new token, with a unique "jti" claim, for
+	// every request, for servers that accept each token only once (replay
+	// protection). False reuses a token, without jti, until it nears its
+	// expiry, which saves a signature per request.
+	TokenPerRequest bool
 
 	// HTTPClient sends the requests. Nil means a client with
 	// http.DefaultTransport and no overall timeout: bound each call with

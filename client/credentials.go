@@ -1,6 +1,8 @@
 package client
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -47,13 +49,18 @@ func (a apiKeyAuth) authenticate(h http.Header) error {
 // tokenSource mints HS256 JWTs with a shared secret (AUTH-8, AUTH-9) and
 // reuses each one until a fifth of its lifetime is left, so that a token is
 // never sent close enough to its expiry to expire in flight or on a server
-// whose clock runs a little ahead.
+// whose clock runs a little ahead. Reused tokens carry no jti, since a
+// server with a replay cache accepts a token with a jti only once.
 type tokenSource struct {
 	secret   []byte
 	audience string
 	subject  string
 	lifetime time.Duration
 	clock    Clock
+
+	// perRequest mints a token with a unique jti for every request, for
+	// servers that accept each token only once (replay protection).
+	perRequest bool
 
 	mu      sync.Mutex
 	token   string
@@ -77,7 +84,7 @@ func (s *tokenSource) Token() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.clock.Now()
-	if s.token != "" && now.Before(s.renewAt) {
+	if !s.perRequest && s.token != "" && now.Before(s.renewAt) {
 		return s.token, nil
 	}
 	// JWT times are whole seconds; truncating exp keeps the token's real
@@ -94,6 +101,13 @@ func (s *tokenSource) Token() (string, error) {
 	}
 	if s.subject != "" {
 		claims["sub"] = s.subject
+	}
+	if s.perRequest {
+		jti := make([]byte, 16)
+		if _, err := rand.Read(jti); err != nil {
+			return "", fmt.Errorf("client: mint JWT: %w", err)
+		}
+		claims["jti"] = base64.RawURLEncoding.EncodeToString(jti)
 	}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.secret)
 	if err != nil {
@@ -127,7 +141,8 @@ func newAuthenticator(base *url.URL, opts *Options, clock Clock) (authenticator,
 		}
 		secret := make([]byte, len(opts.JWTSecret))
 		copy(secret, opts.JWTSecret)
-		return &tokenSource{secret: secret, audience: opts.Audience, subject: opts.Subject, lifetime: lifetime, clock: clock}, nil
+		return &tokenSource{secret: secret, audience: opts.Audience, subject: opts.Subject, lifetime: lifetime,
+			perRequest: opts.TokenPerRequest, clock: clock}, nil
 	case opts.APIKey != "":
 		if strings.ContainsAny(opts.APIKey, "\r\n") {
 			return nil, errors.New("client: API key contains a line break")

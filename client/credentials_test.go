@@ -149,3 +149,27 @@ func TestTokenRenewal(t *testing.T) {
 		prev = tok
 	}
 }
+
+// A server with replay protection accepts each token once: TokenPerRequest
+// gives every request its own token with a unique jti.
+func TestTokenPerRequest(t *testing.T) {
+	var rec recorder
+	srv := rec.serve(t, listOK)
+	clock := newFakeClock()
+	c, err := client.New(srv.URL, &client.Options{JWTSecret: secret32, TokenPerRequest: true, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i := range 3 {
+		if _, err := c.ListTools(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		tok := bearer(t, rec.Requests()[i].Header)
+		jti, _ := parseToken(t, tok, secret32, clock.Now())["jti"].(string)
+		if len(jti) < 16 || seen[jti] {
+			t.Errorf("request %d: jti %q is missing or reused", i, jti)
+		}
+		seen[jti] = true
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -112,3 +113,7 @@ func toolFailure(w http.ResponseWriter, callID string, te *otc.ToolError) {
 	writeJSON(w, http.StatusOK, otc.CallResponse{Schema: otc.SchemaOTC, Result: otc.CallToolResponse{
 		CallID: callID, Duration: 2, Success: false, Error: te}})
 }
+
+// discardLogger drops log lines, so that expected refusals do not clutter
+// the test output.
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
