@@ -207,3 +207,36 @@ func TestToolPatterns(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecodeObject: the strict decoder never panics, and what it accepts
+// is a JSON object that encoding/json reads the same, with no two names
+// equal under case folding.
+func FuzzDecodeObject(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"exp":1,"EXP":2}`, `{"a":{"b":[{"c":1,"C":2}]}}`, `{"\u0061":1,"a":2}`, "{\"\u212a\":1,\"k\":2}", `[]`, `{}{}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := decodeObject(b)
+		if err != nil {
+			return
+		}
+		var std map[string]json.RawMessage
+		if err := json.Unmarshal(b, &std); err != nil {
+			t.Fatalf("accepted what encoding/json refuses: %v", err)
+		}
+		if len(std) != len(got) {
+			t.Fatalf("%d members, encoding/json sees %d", len(got), len(std))
+		}
+		names := make([]string, 0, len(got))
+		for k := range got {
+			names = append(names, k)
+		}
+		for i := range names {
+			for j := i + 1; j < len(names); j++ {
+				if strings.EqualFold(names[i], names[j]) {
+					t.Fatalf("accepted names %q and %q", names[i], names[j])
+				}
+			}
+		}
+	})
+}
