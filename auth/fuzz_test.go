@@ -87,7 +87,7 @@ func FuzzAuthenticate(f *testing.F) {
 // by encoding/json independently of the package's own decoder.
 func FuzzVerifyJWT(f *testing.F) {
 	f.Add(validToken())
-	f.Add(validToken(`"aud":["agents","ci"]`, `"scope":"Calculator.*"`, `"sub":"bot"`, `"nbf":` + itoa(unix(0))))
+	f.Add(validToken(`"aud":["agents","ci"]`, `"scope":"Calculator.*"`, `"sub":"bot"`, `"nbf":`+itoa(unix(0))))
 	f.Add(forge(hs256, `{"exp":1,"EXP":9999999999}`, secret))
 	f.Add(forge(`{"alg":"HS256","crit":["b64"],"b64":false}`, claims(), secret))
 	f.Add(forge(hs256, `{"exp":"`+itoa(unix(time.Minute))+`"}`, secret))
