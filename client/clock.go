@@ -17,5 +17,8 @@ type systemClock struct{}
 
 var _ Clock = systemClock{}
 
-func (systemClock) Now() time.Time                         { return time.Now() }
+// Now returns time.Now().
+func (systemClock) Now() time.Time { return time.Now() }
+
+// After returns time.After(d).
 func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -24,6 +24,7 @@ type BadRequestError struct {
 	MissingRequirements *otc.MissingRequirements
 }
 
+// Error describes the refusal with the server's messages.
 func (e *BadRequestError) Error() string {
 	return "otc server refused the request (400): " + describe(e.Message, e.DeveloperMessage)
 }
@@ -40,6 +41,7 @@ type UnauthorizedError struct {
 	Challenges []string
 }
 
+// Error describes the refusal and the methods the server accepts.
 func (e *UnauthorizedError) Error() string {
 	s := "otc server rejected the credentials (401): " + describe(e.Message, e.DeveloperMessage)
 	if len(e.Challenges) > 0 {
@@ -58,6 +60,7 @@ type ValidationError struct {
 	ParameterErrors map[string]string
 }
 
+// Error lists what is wrong with each parameter.
 func (e *ValidationError) Error() string {
 	s := "otc server rejected the input (422): " + describe(e.Message, "")
 	if len(e.ParameterErrors) == 0 {
@@ -94,6 +97,7 @@ type StatusError struct {
 	RetryAfter time.Duration
 }
 
+// Error gives the status and the server's message.
 func (e *StatusError) Error() string {
 	s := fmt.Sprintf("otc server answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if m := describe(e.Message, e.DeveloperMessage); m != "" {
@@ -115,6 +119,7 @@ type TransportError struct {
 	Err error
 }
 
+// Error names the request and the cause.
 func (e *TransportError) Error() string {
 	return fmt.Sprintf("otc server unreachable: %s %s: %v", e.Method, e.URL, e.Err)
 }
@@ -134,6 +139,7 @@ type ResponseError struct {
 	Err error
 }
 
+// Error says what was wrong with the answer.
 func (e *ResponseError) Error() string {
 	s := fmt.Sprintf("invalid OTC response (status %d): %s", e.StatusCode, e.Reason)
 	if e.Err != nil {
@@ -153,6 +159,7 @@ type InsecureAPIKeyError struct {
 	Host string
 }
 
+// Error explains the refusal and how to proceed.
 func (e *InsecureAPIKeyError) Error() string {
 	return fmt.Sprintf("refusing to send an API key over plain http:// to %s: OTC requires HTTPS for API keys (AUTH-5); "+
 		"use an https:// URL, a JWT secret, or set Options.AllowAPIKeyOverHTTP when TLS is terminated in front of the server",
