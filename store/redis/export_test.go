@@ -5,3 +5,4 @@ func Prefix(s *Store) string { return s.prefix }
 
 // ParseURL exposes parseURL to the black-box tests.
 var ParseURL = parseURL
+var CheckVersion = checkVersion

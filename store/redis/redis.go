@@ -1,5 +1,5 @@
 // Package redis keeps the state that several server instances must share in
-// one Redis (6.2 or later; 7.0 or later for Claim): the call records of
+// one Redis (7.0 or later, for SET NX GET): the call records of
 // idempotent calls (Store), the rate-limit buckets (Limiter), and the JWT
 // ids already used (ReplayCache). All three share one connection pool.
 //
@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -78,7 +80,39 @@ func New(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		_ = s.client.Close()
 		return nil, fmt.Errorf("redis: connect to %s: %w", o.Addr, err)
 	}
+	if err := s.checkServer(ctx); err != nil {
+		_ = s.client.Close()
+		return nil, fmt.Errorf("redis: %s: %w", o.Addr, err)
+	}
 	return s, nil
+}
+
+// checkServer refuses a server older than 7.0 at start, rather than
+// failing every Claim with a syntax error later.
+func (s *Store) checkServer(ctx context.Context) error {
+	info, err := s.client.Info(ctx, "server").Result()
+	if err != nil {
+		return s.unavailable("info", err)
+	}
+	return checkVersion(info)
+}
+
+// checkVersion reads redis_version from the server section of INFO.
+func checkVersion(info string) error {
+	for line := range strings.Lines(info) {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:")
+		if !ok {
+			continue
+		}
+		major, _, _ := strings.Cut(v, ".")
+		if n, err := strconv.Atoi(major); err != nil || n < 7 {
+			return fmt.Errorf("server version %q is too old: 7.0 or later is needed", v)
+		}
+		return nil
+	}
+	// A server that hides its version (some proxies do) is given the
+	// benefit of the doubt; an old one fails its first Claim.
+	return nil
 }
 
 // parseURL turns rawURL and opts into go-redis options.

@@ -100,3 +100,23 @@ func FuzzParseURL(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckVersion(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		info string
+		ok   bool
+	}{
+		{"Seven", "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\n", true},
+		{"Eight", "# Server\r\nredis_version:8.2.1\r\n", true},
+		{"Six", "# Server\r\nredis_version:6.2.14\r\n", false},
+		{"Garbage", "# Server\r\nredis_version:x.y\r\n", false},
+		{"Hidden", "# Server\r\nredis_mode:standalone\r\n", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := redis.CheckVersion(tc.info); (err == nil) != tc.ok {
+				t.Fatalf("checkVersion = %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+}
