@@ -83,8 +83,9 @@ func TestHealthCommand(t *testing.T) {
 		{name: "draining", args: []string{"health", "--url", draining.URL}, wantCode: 1, wantOut: "is not healthy: otc server answered 503"},
 		{name: "unreachable", args: []string{"health", "--url", closed.URL, "--output", "json"}, wantCode: 1,
 			wantOut: `"healthy": false`},
-		// Health sends no credentials, so an API key over http is no leak.
-		{name: "API key flag on a remote URL is not an error", args: []string{"health", "--url", closed.URL, "--api-key", "k"}, wantCode: 1},
+		// OTC: HEALTH-1 — health needs and sends no credentials.
+		{name: "credential flags are accepted and not needed", args: []string{"health", "--url", ts.URL, "--api-key", "k"},
+			wantCode: 0, wantOut: "is healthy"},
 		{name: "bad output", args: []string{"health", "--url", ts.URL, "-o", "xml"}, wantCode: 2},
 		{name: "bad URL", args: []string{"health", "--url", "ftp://x"}, wantCode: 2},
 		{name: "extra argument", args: []string{"health", "now"}, wantCode: 2},
