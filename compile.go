@@ -2,13 +2,16 @@ package otc
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // schemaURL is the location every tool schema is compiled under. Schemas are
-// compiled one per compiler, so they never see each other.
-const schemaURL = "urn:otc:schema"
+// compiled one per compiler, so they never see each other. The host is in
+// the reserved .invalid domain, so a relative reference resolves to a URL
+// that names nothing, and the loader refuses it anyway.
+const schemaURL = "https://schema.otc.invalid/tool.json"
 
 // compileSchema compiles a decoded schema document for validation. The
 // compiler is set up explicitly rather than left to the library's defaults,
@@ -16,7 +19,14 @@ const schemaURL = "urn:otc:schema"
 // format assertions on (so "format": "date-time" is checked, as a client
 // reading the schema would expect), and a loader that loads nothing, so that
 // a schema can never make the server read a file or the network.
-func compileSchema(doc any) (*jsonschema.Schema, error) {
+func compileSchema(doc any) (sch *jsonschema.Schema, err error) {
+	defer func() {
+		// A schema that makes the library panic is an invalid schema, and
+		// a definition error must be an error, not a crash at start.
+		if p := recover(); p != nil {
+			sch, err = nil, fmt.Errorf("the schema compiler panicked: %v", p)
+		}
+	}()
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()

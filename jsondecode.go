@@ -78,7 +78,14 @@ func decodeValue(d *json.Decoder, depth int) (any, error) {
 			return arr, nil
 		}
 		return nil, fmt.Errorf("unexpected %v", tok)
+	case json.Number:
+		// The validator computes with schema numbers as exact rationals;
+		// see numbers.go.
+		if msg := numberProblem(string(tok)); msg != "" {
+			return nil, fmt.Errorf("number %s: %s", truncate(string(tok)), msg)
+		}
+		return tok, nil
 	default:
-		return tok, nil // json.Number, string, bool or nil
+		return tok, nil // string, bool or nil
 	}
 }

@@ -34,17 +34,37 @@ func (t *Tool) ValidateInput(input json.RawMessage) error {
 	if _, ok := v.(map[string]any); !ok {
 		return invalidInput("", "input must be a JSON object")
 	}
-	err = t.inSchema.Validate(v)
+	if checkNumbers(v, nil, nil) {
+		p := newProblems(v, subjectInput, t.isParameter)
+		checkNumbers(v, nil, p)
+		return &Error{Code: CodeInvalidInput, Message: invalidInputMessage, ParameterErrors: p.result()}
+	}
+	err = validate(t.inSchema, v)
 	if err == nil {
 		return nil
 	}
-	p := newProblems(v, subjectInput, t.isParameter)
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return invalidInput("", "input is not valid")
+		return invalidInput("", "input could not be validated")
 	}
+	p := newProblems(v, subjectInput, t.isParameter)
 	p.collect(ve)
 	return &Error{Code: CodeInvalidInput, Message: invalidInputMessage, ParameterErrors: p.result()}
+}
+
+// errValidatorPanic stands for a panic inside the schema validator.
+var errValidatorPanic = errors.New("otc: the schema validator panicked")
+
+// validate runs the validator, turning a panic inside it into an error: the
+// library has panicked on odd numbers before (see numbers.go), and odd
+// input must get an answer, not crash a request.
+func validate(s *jsonschema.Schema, v any) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = errValidatorPanic
+		}
+	}()
+	return s.Validate(v)
 }
 
 func invalidInput(key, msg string) *Error {
@@ -122,13 +142,18 @@ func (t *Tool) ValidateOutput(value json.RawMessage) error {
 	if t.outSchema == nil {
 		return nil
 	}
-	err = t.outSchema.Validate(v)
+	if checkNumbers(v, nil, nil) {
+		p := newProblems(v, subjectValue, nil)
+		checkNumbers(v, nil, p)
+		return &OutputError{Tool: t.id, Problems: p.result()}
+	}
+	err = validate(t.outSchema, v)
 	if err == nil {
 		return nil
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return fail("value is not valid")
+		return fail("value could not be validated")
 	}
 	p := newProblems(v, subjectValue, nil)
 	p.collect(ve)

@@ -211,9 +211,9 @@ func alternativeTypes(e *jsonschema.ValidationError) ([]string, bool) {
 // predicate states the rule a leaf error broke, without the value. root
 // says the value is the whole input, whose fields are parameters.
 func predicate(k jsonschema.ErrorKind, root bool) string {
-	fields := "fields"
+	field := "field"
 	if root {
-		fields = "parameters"
+		field = "parameter"
 	}
 	switch k := k.(type) {
 	case *kind.Type:
@@ -258,9 +258,9 @@ func predicate(k jsonschema.ErrorKind, root bool) string {
 	case *kind.MaxContains:
 		return "must contain at most " + plural(k.Want, "matching item")
 	case *kind.MinProperties:
-		return "must have at least " + strconv.Itoa(k.Want) + " " + fields
+		return "must have at least " + plural(k.Want, field)
 	case *kind.MaxProperties:
-		return "must have at most " + strconv.Itoa(k.Want) + " " + fields
+		return "must have at most " + plural(k.Want, field)
 	case *kind.FalseSchema:
 		return "is not allowed"
 	case *kind.Not:
