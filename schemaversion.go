@@ -67,12 +67,24 @@ func parseSchema(s string) (form string, major, minor int, ok bool) {
 	if !found {
 		return "", 0, 0, false
 	}
-	var err error
-	if major, err = strconv.Atoi(maj); err != nil || major < 0 || len(maj) > 4 {
+	// Digits only: strconv.Atoi alone would also take "+1" and "-0".
+	if !isSmallNumber(maj) || !isSmallNumber(min) {
 		return "", 0, 0, false
 	}
-	if minor, err = strconv.Atoi(min); err != nil || minor < 0 || len(min) > 4 {
-		return "", 0, 0, false
-	}
+	major, _ = strconv.Atoi(maj)
+	minor, _ = strconv.Atoi(min)
 	return form, major, minor, true
+}
+
+// isSmallNumber reports whether s is one to four decimal digits.
+func isSmallNumber(s string) bool {
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
