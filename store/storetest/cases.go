@@ -25,6 +25,7 @@ var cases = []testCase{
 	{name: "ReleaseDoneOrMissing", run: testReleaseDoneOrMissing},
 	{name: "ReturnedRecordsAreCopies", run: testCopies},
 	{name: "Expiry", run: testExpiry},
+	{name: "ExpiryBoundary", needsFakeClock: true, run: testExpiryBoundary},
 	{name: "Sweep", run: testSweep},
 	{name: "PingAndClose", run: testPingAndClose},
 	{name: "CanceledContext", run: testCanceledContext},

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/otc-dev/otc/store"
 )
@@ -27,6 +28,28 @@ func testExpiry(t *testing.T, _ Config, e *env) {
 	again := e.record("short", "digest-2", longTTL)
 	claim(t, e.s, again)
 	wantGet(t, e.s, "short", again)
+}
+
+// testExpiryBoundary pins the instant of expiry: a record lives until its
+// ExpiresAt, exclusive, for Get and Sweep alike (store.Expired).
+func testExpiryBoundary(t *testing.T, cfg Config, e *env) {
+	rec := e.record("edge", "d", time.Minute)
+	claim(t, e.s, rec)
+	e.clock.Advance(time.Minute - time.Nanosecond)
+	wantGet(t, e.s, "edge", rec)
+	if n, err := e.s.Sweep(context.Background(), e.now()); err != nil || n != 0 {
+		t.Fatalf("Sweep a nanosecond before expiry = %d, %v; want 0, nil", n, err)
+	}
+	e.clock.Advance(time.Nanosecond)
+	_, err := e.s.Get(context.Background(), "edge")
+	wantErr(t, "Get at ExpiresAt", err, store.ErrNotFound)
+	want := 1
+	if cfg.SweepIsNoop {
+		want = 0
+	}
+	if n, err := e.s.Sweep(context.Background(), e.now()); err != nil || n != want {
+		t.Fatalf("Sweep at ExpiresAt = %d, %v; want %d, nil", n, err, want)
+	}
 }
 
 func testSweep(t *testing.T, cfg Config, e *env) {

@@ -68,6 +68,8 @@ type env struct {
 	shortTTL time.Duration
 	// passed moves time (fake, or real by waiting) until t is in the past.
 	passed func(t time.Time)
+	// clock is the fake clock, nil in real time.
+	clock *Clock
 }
 
 // longTTL is the lifetime of records that must outlive a case.
@@ -93,7 +95,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 		return e
 	}
 	clock := NewClock(fakeStart)
-	e := &env{now: clock.Now, shortTTL: time.Minute}
+	e := &env{now: clock.Now, shortTTL: time.Minute, clock: clock}
 	e.passed = func(deadline time.Time) {
 		if d := deadline.Sub(clock.Now()); d >= 0 {
 			clock.Advance(d + time.Nanosecond)
@@ -131,6 +133,9 @@ func Run(t *testing.T, cfg Config) {
 			if c.needsCorrupt && cfg.Corrupt == nil {
 				t.Skip("the store cannot hold a corrupt record")
 			}
+			if c.needsFakeClock && cfg.RealTime {
+				t.Skip("the store keeps its own time")
+			}
 			e := newEnv(t, cfg)
 			t.Cleanup(func() { _ = e.s.Close() })
 			c.run(t, cfg, e)
@@ -140,7 +145,8 @@ func Run(t *testing.T, cfg Config) {
 
 // testCase is one behaviour of the suite.
 type testCase struct {
-	name         string
-	needsCorrupt bool
-	run          func(t *testing.T, cfg Config, e *env)
+	name           string
+	needsCorrupt   bool
+	needsFakeClock bool
+	run            func(t *testing.T, cfg Config, e *env)
 }
