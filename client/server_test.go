@@ -264,10 +264,12 @@ func TestRealServerErrors(t *testing.T) {
 		t.Errorf("with the secret: %+v, %v", res, err)
 	}
 	res, err = c.CallTool(ctx, "Demo.WhoAmI", nil, client.WithUserID("user-1"), client.WithAuthorization("demo", "tok"))
-	if err == nil && !res.Success {
-		t.Errorf("WhoAmI: %+v", res)
-	} else if err != nil && !errors.As(err, &be) {
-		t.Errorf("WhoAmI: error %T %v", err, err)
+	if err != nil || !res.Success || !strings.Contains(string(res.Value), `"user_id":"user-1"`) {
+		t.Errorf("WhoAmI with its user id and token: %+v, %v", res, err)
+	}
+	_, err = c.CallTool(ctx, "Demo.WhoAmI", nil, client.WithUserID("user-1"))
+	if !errors.As(err, &be) || be.MissingRequirements == nil || len(be.MissingRequirements.Authorization) != 1 {
+		t.Errorf("WhoAmI without its token: error %T %v, want *BadRequestError naming the authorization", err, err)
 	}
 }
 

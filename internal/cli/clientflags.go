@@ -49,8 +49,9 @@ type clientFlags struct {
 // register adds the flags to fs.
 func (f *clientFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.url, "url", DefaultClientURL, "base URL of the OTC server")
-	fs.StringVar(&f.apiKey, "api-key", "", "API key to send in OTC-API-Key (HTTPS or loopback only, AUTH-5)")
-	fs.StringVar(&f.jwtSecret, "jwt-secret", "", "shared HS256 secret to mint short-lived JWTs with; preferred over --api-key")
+	// Flags show in the process list: the usage points to the variables.
+	fs.StringVar(&f.apiKey, "api-key", "", "API key to send in OTC-API-Key, over HTTPS or to loopback only (AUTH-5); the variable keeps it out of the process list")
+	fs.StringVar(&f.jwtSecret, "jwt-secret", "", "shared HS256 secret to mint short-lived JWTs with, preferred over an API key; the variable or --jwt-secret-file keeps it out of the process list")
 	fs.StringVar(&f.jwtSecretFile, "jwt-secret-file", "", "file whose first entry is the JWT secret (the server's jwt-secrets file works)")
 	fs.StringVar(&f.audience, "audience", "", "JWT aud claim, for servers that check it (env "+audienceEnv+")")
 	fs.StringVar(&f.dataDir, "data-dir", "", "data directory of a local otc serve, whose generated credentials are used when the URL is loopback and none is given (default: the per-user state directory)")
