@@ -42,6 +42,17 @@ type DevCert struct {
 	SHA256 string
 }
 
+// HostError reports a host given to GenerateDevCert that is neither an IP
+// address nor a DNS name.
+type HostError struct {
+	Host string
+}
+
+// Error names the host.
+func (e *HostError) Error() string {
+	return fmt.Sprintf("tls: host %q is neither an IP address nor a DNS name", e.Host)
+}
+
 // defaultDevHosts are always in a development certificate.
 var defaultDevHosts = []string{"localhost", "127.0.0.1", "::1"}
 
@@ -151,7 +162,7 @@ func devHosts(extra []string) (names []string, ips []net.IP, all []string, err e
 		}
 		h = strings.ToLower(strings.TrimSuffix(h, "."))
 		if !validDNSName(h) {
-			return nil, nil, nil, fmt.Errorf("tls: host %q is neither an IP address nor a DNS name", h)
+			return nil, nil, nil, &HostError{Host: h}
 		}
 		if slices.Contains(names, h) {
 			continue

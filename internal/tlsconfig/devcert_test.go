@@ -88,8 +88,10 @@ func TestGenerateDevCertBadHosts(t *testing.T) {
 	for _, host := range []string{"", "bad host", "-lead.example", "under_score.example", "a..b", strings.Repeat("a", 64) + ".example", "http://x"} {
 		t.Run(host, func(t *testing.T) {
 			dir := t.TempDir()
-			if _, err := tlsconfig.GenerateDevCert(dir, []string{host}, now); err == nil {
-				t.Fatalf("host %q accepted", host)
+			_, err := tlsconfig.GenerateDevCert(dir, []string{host}, now)
+			var he *tlsconfig.HostError
+			if !errors.As(err, &he) {
+				t.Fatalf("host %q: %v, want a *HostError", host, err)
 			}
 			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 				t.Errorf("files left behind: %v", entries)
