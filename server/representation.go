@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // representation is a response body built once and served many times:
@@ -19,23 +20,35 @@ type representation struct {
 	contentType string
 	body        []byte
 	etag        string
-	// gzipped is nil when compression would not make the body smaller.
+
+	// The gzip encoding is made on the first request that accepts it:
+	// compressing costs more than everything else about a catalog, and
+	// many clients never ask for it. gzipped stays nil when compression
+	// would not make the body smaller.
+	gzipOnce sync.Once
 	gzipped  []byte
 	gzipETag string
 }
 
 func newRepresentation(body []byte, contentType string) *representation {
 	sum := sha256.Sum256(body)
-	tag := hex.EncodeToString(sum[:16])
-	p := &representation{contentType: contentType, body: body, etag: `"` + tag + `"`}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
-	_, _ = zw.Write(body)                                    // writes to a bytes.Buffer do not fail
-	_ = zw.Close()
-	if buf.Len() < len(body) {
-		p.gzipped, p.gzipETag = buf.Bytes(), `"`+tag+`-gzip"`
-	}
-	return p
+	return &representation{contentType: contentType, body: body,
+		etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+}
+
+// gzip returns the gzip encoding and its ETag, or nil.
+func (p *representation) gzip() ([]byte, string) {
+	p.gzipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write(p.body) // writes to a bytes.Buffer do not fail
+		_ = zw.Close()
+		if buf.Len() < len(p.body) {
+			p.gzipped = buf.Bytes()
+			p.gzipETag = strings.TrimSuffix(p.etag, `"`) + `-gzip"`
+		}
+	})
+	return p.gzipped, p.gzipETag
 }
 
 // serve writes p, gzip-encoded when the client accepts it, or 304 Not
@@ -43,19 +56,21 @@ func newRepresentation(body []byte, contentType string) *representation {
 func (p *representation) serve(w http.ResponseWriter, r *http.Request, cacheControl string) {
 	body, etag := p.body, p.etag
 	h := w.Header()
-	if p.gzipped != nil {
-		h.Set("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Values("Accept-Encoding")) {
-			body, etag = p.gzipped, p.gzipETag
-			h.Set("Content-Encoding", "gzip")
+	h.Set("Vary", "Accept-Encoding")
+	encoded := false
+	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		if gz, tag := p.gzip(); gz != nil {
+			body, etag, encoded = gz, tag, true
 		}
 	}
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", cacheControl)
 	if etagListed(r.Header.Values("If-None-Match"), etag) {
-		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
+	}
+	if encoded {
+		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Type", p.contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
