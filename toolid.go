@@ -44,7 +44,7 @@ func ParseToolID(s string) (ToolRef, error) {
 	name, version, hasVersion := strings.Cut(s, "@")
 	toolkit, tool, ok := strings.Cut(name, ".")
 	if !ok || !isIdentifier(toolkit) || !isIdentifier(tool) {
-		return ToolRef{}, fmt.Errorf("tool id %q: want Toolkit.Tool[@version] with letters, digits and underscores", truncate(s))
+		return ToolRef{}, fmt.Errorf("tool id %s: want Toolkit.Tool[@version] with letters, digits and underscores", quoteShort(s))
 	}
 	ref := ToolRef{Toolkit: toolkit, Name: tool}
 	if !hasVersion {
@@ -53,14 +53,14 @@ func ParseToolID(s string) (ToolRef, error) {
 	if !strings.Contains(version, ".") {
 		n, err := parseVersionNumber(version)
 		if err != nil {
-			return ToolRef{}, fmt.Errorf("tool id %q: version: %w", truncate(s), err)
+			return ToolRef{}, fmt.Errorf("tool id %s: version: %w", quoteShort(s), err)
 		}
 		ref.Selector, ref.Version = MajorVersion, Version{Major: n}
 		return ref, nil
 	}
-	v, err := ParseVersion(version)
+	v, err := parseVersion(version)
 	if err != nil {
-		return ToolRef{}, fmt.Errorf("tool id %q: %w", truncate(s), err)
+		return ToolRef{}, fmt.Errorf("tool id %s: version: %w", quoteShort(s), err)
 	}
 	ref.Selector, ref.Version = ExactVersion, v
 	return ref, nil

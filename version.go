@@ -1,6 +1,7 @@
 package otc
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,42 +15,47 @@ type Version struct {
 
 // ParseVersion parses "x.y.z" where x, y and z are decimal integers without
 // signs. Leading zeros are accepted ("01.2.3" is 1.2.3) because the OTC pattern
-// allows them, but String always prints the canonical form.
+// allows them, but String always prints the canonical form. The error quotes
+// at most a short prefix of s, once.
 func ParseVersion(s string) (Version, error) {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
-		return Version{}, fmt.Errorf("version %q: want x.y.z", truncate(s))
-	}
-	var v Version
-	for i, p := range parts {
-		n, err := parseVersionNumber(p)
-		if err != nil {
-			return Version{}, fmt.Errorf("version %q: %w", truncate(s), err)
-		}
-		switch i {
-		case 0:
-			v.Major = n
-		case 1:
-			v.Minor = n
-		default:
-			v.Patch = n
-		}
+	v, err := parseVersion(s)
+	if err != nil {
+		return Version{}, fmt.Errorf("version %s: %w", quoteShort(s), err)
 	}
 	return v, nil
 }
 
+// parseVersion is ParseVersion with errors that do not repeat s, for callers
+// that quote it themselves.
+func parseVersion(s string) (Version, error) {
+	parts := strings.SplitN(s, ".", 4) // a fourth part is an error; no need to split further
+	if len(parts) != 3 {
+		return Version{}, errors.New("want x.y.z")
+	}
+	var n [3]uint64
+	for i, p := range parts {
+		var err error
+		if n[i], err = parseVersionNumber(p); err != nil {
+			return Version{}, fmt.Errorf("%s: %w", [...]string{"major", "minor", "patch"}[i], err)
+		}
+	}
+	return Version{Major: n[0], Minor: n[1], Patch: n[2]}, nil
+}
+
+// parseVersionNumber parses one decimal part of a version. Its errors do not
+// quote p: the caller quotes the whole input once.
 func parseVersionNumber(p string) (uint64, error) {
 	if p == "" {
-		return 0, fmt.Errorf("empty number")
+		return 0, errors.New("empty number")
 	}
 	for i := 0; i < len(p); i++ {
 		if p[i] < '0' || p[i] > '9' {
-			return 0, fmt.Errorf("%q is not a decimal integer", truncate(p))
+			return 0, errors.New("not a decimal integer")
 		}
 	}
 	n, err := strconv.ParseUint(p, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("%q is out of range", truncate(p))
+		return 0, errors.New("number out of range")
 	}
 	return n, nil
 }
