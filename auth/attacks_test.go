@@ -13,17 +13,19 @@ import (
 	"github.com/otc-dev/otc/auth"
 )
 
-// The classic attacks, each against a running server whose protected
-// handler counts its invocations: every one must get a 401 and run nothing.
-// Tokens are forged by hand (see helpers_test.go).
-func TestAttacksAgainstServer(t *testing.T) {
-	a := mustNew(t, baseConfig())
-	c := &counter{}
-	srv := httptest.NewServer(a.Middleware(c))
-	defer srv.Close()
+// attack is a request mutation that must be refused. Tokens are forged by
+// hand (see helpers_test.go).
+type attack struct {
+	name string
+	req  func(*http.Request)
+}
 
+// attacks are the classic attacks on API keys and HS256 JWTs, against the
+// credentials of baseConfig. good is a valid token of the same client, for
+// the control request.
+func attacks() (list []attack, good string) {
 	p := claims(`"sub":"mallory"`)
-	good := validToken(`"sub":"mallory"`)
+	good = validToken(`"sub":"mallory"`)
 	parts := strings.Split(good, ".")
 	exp := `"exp":` + itoa(unix(5*time.Minute))
 	hdr := func(v string) func(*http.Request) {
@@ -31,10 +33,7 @@ func TestAttacksAgainstServer(t *testing.T) {
 	}
 	bearerTok := func(tok string) func(*http.Request) { return hdr("Bearer " + tok) }
 
-	attacks := []struct {
-		name string
-		req  func(*http.Request)
-	}{
+	list = []attack{
 		// OTC: AUTHZ-2 — alg none in any case.
 		{"alg none", bearerTok(seg(`{"alg":"none","typ":"JWT"}`) + "." + seg(p) + ".")},
 		{"alg None", bearerTok(seg(`{"alg":"None"}`) + "." + seg(p) + ".")},
@@ -129,7 +128,18 @@ func TestAttacksAgainstServer(t *testing.T) {
 		{"key in X-API-Key", func(r *http.Request) { r.Header.Set("X-API-Key", keyAlpha) }},
 		{"nothing", func(*http.Request) {}},
 	}
-	for _, tt := range attacks {
+	return list, good
+}
+
+// The classic attacks, each against a running server whose protected
+// handler counts its invocations: every one must get a 401 and run nothing.
+func TestAttacksAgainstServer(t *testing.T) {
+	a := mustNew(t, baseConfig())
+	c := &counter{}
+	srv := httptest.NewServer(a.Middleware(c))
+	defer srv.Close()
+	list, good := attacks()
+	for _, tt := range list {
 		t.Run(tt.name, func(t *testing.T) {
 			before := c.n.Load()
 			for _, target := range []string{"/tools", "/tools/call"} {

@@ -52,7 +52,7 @@ func (a *Authenticator) SecuritySchemes() map[string]SecurityScheme {
 	for _, m := range a.methods {
 		switch m {
 		case MethodAPIKey:
-			out["apiKeyAuth"] = SecurityScheme{Type: "apiKey", In: "header", Name: HeaderAPIKey,
+			out["apiKey"] = SecurityScheme{Type: "apiKey", In: "header", Name: HeaderAPIKey,
 				Description: "A static API key (OTC-API-Key; OXP-API-Key and Authorization: Bearer <key> are accepted too)."}
 		case MethodJWT:
 			out["bearerAuth"] = SecurityScheme{Type: "http", Scheme: "bearer", BearerFormat: "JWT",

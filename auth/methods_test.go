@@ -225,7 +225,7 @@ func TestMethodsChallengesSchemesAgree(t *testing.T) {
 		auth.MethodJWT:    `Bearer realm="otc"`,
 		auth.MethodMTLS:   `MutualTLS realm="otc"`,
 	}
-	schemeOf := map[auth.Method]string{auth.MethodAPIKey: "apiKeyAuth", auth.MethodJWT: "bearerAuth", auth.MethodMTLS: "mutualTLS"}
+	schemeOf := map[auth.Method]string{auth.MethodAPIKey: "apiKey", auth.MethodJWT: "bearerAuth", auth.MethodMTLS: "mutualTLS"}
 	combos := [][]auth.Method{
 		{auth.MethodAPIKey}, {auth.MethodJWT}, {auth.MethodMTLS},
 		{auth.MethodJWT, auth.MethodAPIKey}, {auth.MethodAPIKey, auth.MethodJWT, auth.MethodMTLS},
@@ -260,8 +260,8 @@ func TestMethodsChallengesSchemesAgree(t *testing.T) {
 		}
 	}
 	ss := mustNew(t, baseConfig()).SecuritySchemes()
-	if got := ss["apiKeyAuth"]; got.Type != "apiKey" || got.In != "header" || got.Name != "OTC-API-Key" {
-		t.Errorf("apiKeyAuth %+v", got)
+	if got := ss["apiKey"]; got.Type != "apiKey" || got.In != "header" || got.Name != "OTC-API-Key" {
+		t.Errorf("apiKey %+v", got)
 	}
 	if got := ss["bearerAuth"]; got.Type != "http" || got.Scheme != "bearer" || got.BearerFormat != "JWT" {
 		t.Errorf("bearerAuth %+v", got)
