@@ -9,9 +9,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
+	"github.com/otc-dev/otc/internal/config"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -46,6 +46,9 @@ func usageError(err error) error { return &ExitError{Code: ExitUsage, Err: err} 
 func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal starts a graceful drain, a second one stops
+	// the process at once, as people expect of Ctrl-C.
+	go func() { <-ctx.Done(); stop() }()
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -88,9 +91,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 
 // EnvName returns the environment variable that sets flag name:
 // OTC_ followed by the flag name in upper case with dashes as underscores.
-func EnvName(flag string) string {
-	return "OTC_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
-}
+func EnvName(flag string) string { return config.EnvName(flag) }
 
 // bindEnv fills every flag of fs that was not given on the command line from
 // its OTC_* environment variable (the flag wins). Flags named in skip are not

@@ -59,6 +59,7 @@ type Serve struct {
 	// Network guards and limits.
 	IPAllow           []string      `koanf:"ip-allow"`
 	TrustedProxies    []string      `koanf:"trusted-proxies"`
+	ProxyHeader       string        `koanf:"proxy-header"`
 	HealthPublic      bool          `koanf:"health-public"`
 	RateLimit         string        `koanf:"rate-limit"`
 	RateBurst         int           `koanf:"rate-burst"`
@@ -145,6 +146,7 @@ func (c *Serve) RegisterFlags(fs *pflag.FlagSet) {
 
 	fs.StringSliceVar(&c.IPAllow, "ip-allow", nil, "CIDR list of source addresses allowed to connect (default: all)")
 	fs.StringSliceVar(&c.TrustedProxies, "trusted-proxies", nil, "CIDR list of proxies whose X-Forwarded-For and Forwarded headers are believed")
+	fs.StringVar(&c.ProxyHeader, "proxy-header", "x-forwarded-for", "the forwarding header the trusted proxies set: x-forwarded-for or forwarded (only one is read)")
 	fs.BoolVar(&c.HealthPublic, "health-public", false, "answer /health to every source address, ignoring --ip-allow")
 	fs.StringVar(&c.RateLimit, "rate-limit", "", "requests per authenticated client, e.g. 50/s (default: off)")
 	fs.IntVar(&c.RateBurst, "rate-burst", 0, "burst of --rate-limit (default: one second's worth)")
