@@ -2,6 +2,7 @@ package examples
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -33,10 +34,14 @@ func sleep() *otc.Tool {
 		case <-t.C:
 			return Slept{SleptMS: in.MS}, nil
 		case <-ctx.Done():
-			return Slept{}, &otc.ToolError{
+			// A tool error for whoever reads it with otc.AsToolError, that
+			// also wraps the context's error, so that a server can tell an
+			// interrupted call from a failed one (errors.Is).
+			te := &otc.ToolError{
 				Message:          "The sleep was interrupted before it finished.",
 				DeveloperMessage: "Demo.Sleep: " + context.Cause(ctx).Error(),
 			}
+			return Slept{}, fmt.Errorf("%w: %w", te, ctx.Err())
 		}
 	})
 }

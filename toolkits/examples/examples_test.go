@@ -281,6 +281,9 @@ func TestSleepCancelled(t *testing.T) {
 		if got := time.Since(start); got != 250*time.Millisecond {
 			t.Errorf("returned after %v, want 250ms", got)
 		}
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("error = %v, want it to wrap context.DeadlineExceeded", err)
+		}
 		var te *otc.ToolError
 		if !errors.As(err, &te) {
 			t.Fatalf("error = %v, want a *otc.ToolError", err)
