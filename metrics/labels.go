@@ -61,14 +61,15 @@ func (s *labelSet) value(v string) string {
 }
 
 // validWord accepts the short words used as outcomes, methods, reasons and
-// kinds: 1 to 32 of a-z, 0-9 and underscore.
+// kinds: 1 to 32 of a-z, 0-9, underscore and plus (authentication reports a
+// request that carried no credential against "api_key+jwt").
 func validWord(s string) bool {
 	if s == "" || len(s) > 32 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+') {
 			return false
 		}
 	}

@@ -185,6 +185,7 @@ func TestSecurityCounters(t *testing.T) {
 	m.AuthFailed("api_key", "unknown_key")
 	m.AuthFailed("api_key", "unknown_key")
 	m.AuthFailed("jwt", "expired")
+	m.AuthFailed("api_key+jwt", "missing") // no credential, every method on
 	m.RateLimited("client")
 	m.RateLimited("auth_failure")
 	m.LimiterFailed("auth_failure")
@@ -192,7 +193,8 @@ func TestSecurityCounters(t *testing.T) {
 		name string
 		want sample
 	}{
-		{"otc_auth_failures_total", sample{"method=api_key,reason=unknown_key": 2, "method=jwt,reason=expired": 1}},
+		{"otc_auth_failures_total", sample{"method=api_key,reason=unknown_key": 2, "method=jwt,reason=expired": 1,
+			"method=api_key+jwt,reason=missing": 1}},
 		{"otc_rate_limited_total", sample{"kind=client": 1, "kind=auth_failure": 1}},
 		{"otc_rate_limiter_errors_total", sample{"kind=auth_failure": 1}},
 	}
