@@ -57,6 +57,9 @@ func checkSpec(s ToolSpec) (checkedSpec, error) {
 	if field, reason := checkRequirements(s.Requirements); field != "" {
 		return fail(field, reason)
 	}
+	if s.Requirements.IsEmpty() {
+		s.Requirements = nil // serve no "requirements" rather than an empty object (REQ-1)
+	}
 	qname := s.Toolkit + "." + s.Name
 	return checkedSpec{spec: s, version: v, id: qname + "@" + v.String(), qname: qname, name: name}, nil
 }

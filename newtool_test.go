@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,7 +39,7 @@ type derivedInput struct {
 	Labels   map[string]int `json:"labels,omitempty" jsonschema:"description=A map."`
 	Any      any            `json:"any,omitempty" jsonschema:"description=Any value."`
 	Skipped  chan int       `json:"-"`
-	hidden   func()
+	hidden   func()         // unexported: not a parameter, whatever its type
 }
 
 func TestDerivedInputSchema(t *testing.T) {
@@ -326,4 +328,42 @@ func TestMustNewToolPanics(t *testing.T) {
 	spec.Description = ""
 	otc.MustNewTool(spec, func(context.Context, otc.NoValue) (otc.NoValue, error) { return otc.NoValue{}, nil })
 	t.Error("MustNewTool did not panic")
+}
+
+func TestConcurrentUse(t *testing.T) {
+	// Run with -race: one tool validates and runs many calls at once.
+	tool := otc.MustNewTool(validSpec(), func(_ context.Context, in pair) (result, error) { return result{Sum: in.A + in.B}, nil })
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 50 {
+				input := json.RawMessage(fmt.Sprintf(`{"a": %d, "b": %d}`, i, j))
+				if err := tool.ValidateInput(input); err != nil {
+					t.Error(err)
+					return
+				}
+				if tool.ValidateInput(json.RawMessage(`{"a": "x"}`)) == nil {
+					t.Error("invalid input passed")
+					return
+				}
+				v, err := tool.Call(context.Background(), input)
+				if err != nil || string(v) != fmt.Sprintf(`{"sum":%d}`, i+j) {
+					t.Errorf("Call = %s, %v", v, err)
+					return
+				}
+				_ = tool.Definition()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestEmptyRequirementsAreNotServed(t *testing.T) {
+	// OTC: REQ-1, DEF-6
+	spec := validSpec()
+	spec.Requirements = &otc.Requirements{Secrets: []otc.SecretRequirement{}}
+	tool := otc.MustNewTool(spec, func(context.Context, otc.NoValue) (otc.NoValue, error) { return otc.NoValue{}, nil })
+	if r := tool.Definition().Requirements; r != nil {
+		t.Errorf("Requirements = %+v, want nil", r)
+	}
 }
