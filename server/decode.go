@@ -239,12 +239,19 @@ func badRequest(developerMessage string, cause error) *otc.Error {
 		DeveloperMessage: developerMessage, Err: cause}
 }
 
-// quoteKey quotes an envelope member name for an error message, cut short:
-// the name is the client's, and a megabyte of it must not reach a log.
+// quoteKey names an unknown member in an error message. Member names of
+// the envelope are protocol words, and naming the typo ("inptu") is what
+// makes the error useful; but the name is the client's, so only a short
+// name of ordinary characters is repeated, never arbitrary text.
 func quoteKey(k string) string {
-	const max = 40
-	if len(k) > max {
-		k = k[:max] + "…"
+	if len(k) == 0 || len(k) > 40 {
+		return "(a long or empty name)"
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '$' || c == '.') {
+			return "(a name with unusual characters)"
+		}
 	}
 	return strconv.Quote(k)
 }

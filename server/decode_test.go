@@ -42,6 +42,7 @@ func TestCallRejectsBadBodies(t *testing.T) {
 		{name: "depth option", opts: Options{MaxJSONDepth: 3}, body: `{"request":{"tool_id":"Test.Echo","input":{"x":[]}}}`, wantStatus: 400, wantDetail: "deeper than 3"},
 		{name: "unknown envelope member", body: `{"request":{"tool_id":"Calculator.Add"},"extra":1}`, wantStatus: 400, wantDetail: `unknown member "extra"`},
 		{name: "unknown request member", body: `{"request":{"tool_id":"Calculator.Add","inptu":{}}}`, wantStatus: 400, wantDetail: `unknown member "inptu"`},
+		{name: "unknown member with odd name", body: `{"request":{"tool_id":"Calculator.Add"},"a b\n":1}`, wantStatus: 400, wantDetail: "unusual characters"},
 		{name: "no request", body: `{"$schema":"otc://1.0"}`, wantStatus: 400, wantDetail: "no request"},
 		{name: "request not an object", body: `{"request":"x"}`, wantStatus: 400, wantDetail: "request must be an object"},
 		{name: "no tool_id", body: `{"request":{"input":{}}}`, wantStatus: 400, wantDetail: "tool_id is required"},

@@ -93,7 +93,10 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 
 	var outcome string
 	switch {
-	case !finished || out.err != nil && callCtx.Err() != nil && isContextError(out.err):
+	case !finished || out.err != nil && callCtx.Err() != nil:
+		// The tool failed after its context ended: whatever it says, it
+		// failed because of that (and which of the two the select saw
+		// first must not change the answer).
 		outcome, res.Error = interrupted(context.Cause(callCtx), timeout)
 	case out.panic != nil:
 		outcome = OutcomePanic
@@ -145,10 +148,6 @@ func (s *Server) checkOutput(tool *otc.Tool, value json.RawMessage) string {
 		}
 	}
 	return ""
-}
-
-func isContextError(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // interrupted describes a call whose context ended before its tool
