@@ -145,11 +145,11 @@ func (c *Serve) RegisterFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.TLSClientCA, "tls-client-ca", "", "CA file (PEM) for client certificates: required, or an extra method with --auth mtls")
 
 	fs.StringSliceVar(&c.IPAllow, "ip-allow", nil, "CIDR list of source addresses allowed to connect (default: all)")
-	fs.StringSliceVar(&c.TrustedProxies, "trusted-proxies", nil, "CIDR list of proxies whose X-Forwarded-For and Forwarded headers are believed")
+	fs.StringSliceVar(&c.TrustedProxies, "trusted-proxies", nil, "CIDR list of proxies whose forwarding header (--proxy-header) is believed")
 	fs.StringVar(&c.ProxyHeader, "proxy-header", "x-forwarded-for", "the forwarding header the trusted proxies set: x-forwarded-for or forwarded (only one is read)")
 	fs.BoolVar(&c.HealthPublic, "health-public", false, "answer /health to every source address, ignoring --ip-allow")
 	fs.StringVar(&c.RateLimit, "rate-limit", "", "requests per authenticated client, e.g. 50/s (default: off)")
-	fs.IntVar(&c.RateBurst, "rate-burst", 0, "burst of --rate-limit (default: one second's worth)")
+	fs.IntVar(&c.RateBurst, "rate-burst", 0, "burst of --rate-limit (default: the rule's count, e.g. 50 for 50/s)")
 	fs.StringVar(&c.AuthFailLimit, "auth-fail-limit", DefaultAuthFailLimit, "failed authentications per source address before it gets 429 (\"off\" to disable)")
 	fs.IntVar(&c.MaxConns, "max-conns", 1024, "concurrent connections accepted (0: no limit)")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", 64<<10, "largest request header block")

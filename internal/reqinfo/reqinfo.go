@@ -50,3 +50,9 @@ func From(ctx context.Context) *Info {
 	}
 	return &Info{}
 }
+
+// Lookup returns the request's Info and whether there is one.
+func Lookup(ctx context.Context) (*Info, bool) {
+	info, ok := ctx.Value(key{}).(*Info)
+	return info, ok
+}
