@@ -40,13 +40,18 @@ func (a *app) buildAuth() error {
 			listed[name] = true
 		}
 	}
+	leeway := cfg.JWTLeeway
+	if leeway == 0 {
+		// --jwt-leeway 0 means none; auth.Config reads zero as its default.
+		leeway = -1
+	}
 	ac := auth.Config{
 		Methods:           methods,
 		APIKeys:           keys,
 		JWTSecrets:        secrets,
 		Audiences:         audiences,
 		MaxTTL:            cfg.JWTMaxTTL,
-		Leeway:            cfg.JWTLeeway,
+		Leeway:            leeway,
 		AllowShortSecrets: cfg.UnsafeShortSecrets,
 		RequireJTI:        cfg.JWTRequireJTI,
 		// AUTH-5 at request time: behind a TLS-terminating proxy on another

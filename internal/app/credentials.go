@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -47,19 +46,12 @@ func (s *credentialSources) load() ([]auth.APIKey, [][]byte, error) {
 		}
 	}
 	for i, entry := range cfg.APIKeys {
-		text := entry.Key
-		if entry.Name != "" {
-			text = entry.Name + "=" + entry.Key
-		}
-		ks, err := auth.ParseAPIKeys(text)
-		if err == nil && len(ks) != 1 {
-			err = errors.New("want exactly one key")
-		}
+		k, err := auth.NewAPIKey(entry.Name, entry.Key)
 		if err != nil {
 			return nil, nil, &config.Error{Setting: "api-keys", Err: fmt.Errorf("config file api-keys entry %d: %w", i+1, err)}
 		}
-		ks[0].Tools = entry.Tools
-		keys = append(keys, ks[0])
+		k.Tools = entry.Tools
+		keys = append(keys, k)
 	}
 
 	var secrets [][]byte
