@@ -27,6 +27,10 @@ var emptyObject = json.RawMessage("{}")
 // tool runs are returned as *otc.Error; a tool that ran, whether it
 // succeeded or failed, is answered 200 with its result (CALL-2).
 func (s *Server) handleCall(w http.ResponseWriter, r *http.Request, x *exchange) error {
+	// Until the request names its $schema, errors answer in the default
+	// form (COMPAT-3); a request whose $schema is unsupported learns so in
+	// the form of the version this server speaks.
+	x.schema = otc.SchemaOTC
 	if err := s.drain.enter(s.now()); err != nil {
 		return err
 	}
@@ -45,9 +49,11 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request, x *exchange)
 	}
 	// Negotiated first, so that every later error answers in the
 	// request's $schema form (COMPAT-3).
-	if x.schema, err = otc.NegotiateSchema(envelope.Schema); err != nil {
+	schema, err := otc.NegotiateSchema(envelope.Schema)
+	if err != nil {
 		return err
 	}
+	x.schema = schema
 	req := &envelope.Request
 	x.callID, x.traceID = req.CallID, req.TraceID
 

@@ -10,6 +10,7 @@ import (
 // with $schema (LIST-3); without one the latest version is assumed
 // (SCHEMA-2). The caller sees only the tools it may use.
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request, x *exchange) error {
+	x.schema = otc.SchemaOTC // until the request names its own
 	var requested string
 	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
 		body, err := readBody(w, r, s.opts.MaxBodyBytes)
@@ -25,10 +26,11 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, x *exchange)
 			}
 		}
 	}
-	var err error
-	if x.schema, err = otc.NegotiateSchema(requested); err != nil {
+	schema, err := otc.NegotiateSchema(requested)
+	if err != nil {
 		return err
 	}
+	x.schema = schema
 	caller, _ := otc.CallerFromContext(r.Context())
 	rep, err := s.catalog.get(x.schema, caller)
 	if err != nil {
