@@ -11,10 +11,10 @@ import (
 )
 
 type servedDoc struct {
-	OpenAPI    string                `json:"openapi"`
-	Info       map[string]any        `json:"info"`
-	Security   []map[string][]string `json:"security"`
-	Paths      map[string]map[string]struct {
+	OpenAPI  string                `json:"openapi"`
+	Info     map[string]any        `json:"info"`
+	Security []map[string][]string `json:"security"`
+	Paths    map[string]map[string]struct {
 		Security  *[]map[string][]string `json:"security"`
 		Responses map[string]any         `json:"responses"`
 	} `json:"paths"`
