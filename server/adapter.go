@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,9 +24,9 @@ type exchange struct {
 	schema string // negotiated $schema, echoed in error bodies
 	status int    // status of a response the handler wrote itself
 	toolID string // resolved tool id
-	// requested is the tool id asked for, in canonical form, logged when
-	// it did not resolve (an unknown or denied tool).
-	requested string
+	// requested is the tool id asked for, logged (in canonical form) when
+	// it did not resolve: an unknown or denied tool.
+	requested *otc.ToolRef
 	callID    string
 	traceID   string
 	outcome   string
@@ -136,7 +135,7 @@ func (s *Server) report(r *http.Request, route string, x *exchange, err error, d
 	case route != routeCall:
 		return
 	}
-	ctx := context.WithoutCancel(r.Context())
+	ctx := r.Context()
 	if !s.log.Enabled(ctx, level) {
 		return
 	}
@@ -153,8 +152,8 @@ func (s *Server) report(r *http.Request, route string, x *exchange, err error, d
 			slog.String("trace_id", x.traceID),
 			slog.String("tool_id", x.toolID),
 		)
-		if x.toolID == "" && x.requested != "" {
-			attrs = append(attrs, slog.String("requested_tool_id", x.requested))
+		if x.toolID == "" && x.requested != nil {
+			attrs = append(attrs, slog.String("requested_tool_id", x.requested.String()))
 		}
 	}
 	if c, ok := otc.CallerFromContext(r.Context()); ok {

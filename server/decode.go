@@ -25,7 +25,8 @@ const badRequestMessage = "The request body is malformed."
 // "input" must be an object: a non-object input is a malformed envelope
 // (the CallToolRequest schema says so), answered 400 before any tool is
 // looked up, rather than a parameter error of one tool (422). "inputs" is
-// read as "input" (COMPAT-2). Errors are *otc.Error with CodeBadRequest.
+// read as "input" (COMPAT-2). An empty call_id or trace_id counts as
+// absent. Errors are *otc.Error with CodeBadRequest.
 func decodeCallRequest(body []byte, maxDepth int) (otc.CallRequest, error) {
 	var out otc.CallRequest
 	if err := validateJSON(body, maxDepth); err != nil {
@@ -35,27 +36,25 @@ func decodeCallRequest(body []byte, maxDepth int) (otc.CallRequest, error) {
 		return out, badRequest("the body must be a JSON object", nil)
 	}
 	sawRequest := false
-	err := eachMember(body, func(key string, val []byte) error {
-		switch key {
+	for it := members(body); it.next(); {
+		switch string(it.key) {
 		case "$schema":
-			s, ok := jsonString(val)
+			s, ok := jsonString(it.value)
 			if !ok {
-				return badRequest("$schema must be a string", nil)
+				return out, badRequest("$schema must be a string", nil)
 			}
 			out.Schema = s
 		case "request":
-			if val[0] != '{' {
-				return badRequest("request must be an object", nil)
+			if it.value[0] != '{' {
+				return out, badRequest("request must be an object", nil)
+			}
+			if err := decodeToolRequest(it.value, &out.Request); err != nil {
+				return out, err
 			}
 			sawRequest = true
-			return decodeToolRequest(val, &out.Request)
 		default:
-			return badRequest("unknown member "+quoteKey(key)+" in the body; want $schema and request", nil)
+			return out, badRequest("unknown member "+quoteKey(it.key)+" in the body; want $schema and request", nil)
 		}
-		return nil
-	})
-	if err != nil {
-		return out, err
 	}
 	if !sawRequest {
 		return out, badRequest("the body has no request member", nil)
@@ -66,51 +65,49 @@ func decodeCallRequest(body []byte, maxDepth int) (otc.CallRequest, error) {
 func decodeToolRequest(obj []byte, r *otc.CallToolRequest) error {
 	var input, inputs []byte
 	sawTool := false
-	err := eachMember(obj, func(key string, val []byte) error {
+	for it := members(obj); it.next(); {
 		var ok bool
-		switch key {
+		switch string(it.key) {
 		case "call_id":
-			if r.CallID, ok = jsonString(val); !ok {
+			if r.CallID, ok = jsonString(it.value); !ok {
 				return badRequest("request.call_id must be a string", nil)
 			}
 			if len(r.CallID) > MaxIDLength {
 				return badRequest("request.call_id is longer than "+strconv.Itoa(MaxIDLength)+" bytes", nil)
 			}
 		case "trace_id":
-			if r.TraceID, ok = jsonString(val); !ok {
+			if r.TraceID, ok = jsonString(it.value); !ok {
 				return badRequest("request.trace_id must be a string", nil)
 			}
 			if len(r.TraceID) > MaxIDLength {
 				return badRequest("request.trace_id is longer than "+strconv.Itoa(MaxIDLength)+" bytes", nil)
 			}
 		case "tool_id":
-			if r.ToolID, ok = jsonString(val); !ok {
+			if r.ToolID, ok = jsonString(it.value); !ok {
 				return badRequest("request.tool_id must be a string", nil)
 			}
 			sawTool = true
 		case "input":
-			if val[0] != '{' {
+			if it.value[0] != '{' {
 				return badRequest("request.input must be a JSON object", nil)
 			}
-			input = val
+			input = it.value
 		case "inputs":
-			if val[0] != '{' {
+			if it.value[0] != '{' {
 				return badRequest("request.inputs must be a JSON object", nil)
 			}
-			inputs = val
+			inputs = it.value
 		case "context":
-			if val[0] != '{' {
+			if it.value[0] != '{' {
 				return badRequest("request.context must be an object", nil)
 			}
 			r.Context = &otc.CallContext{}
-			return decodeCallContext(val, r.Context)
+			if err := decodeCallContext(it.value, r.Context); err != nil {
+				return err
+			}
 		default:
-			return badRequest("unknown member "+quoteKey(key)+" in request; want call_id, trace_id, tool_id, input and context", nil)
+			return badRequest("unknown member "+quoteKey(it.key)+" in request; want call_id, trace_id, tool_id, input and context", nil)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	if !sawTool {
 		return badRequest("request.tool_id is required", nil)
@@ -130,73 +127,67 @@ func decodeToolRequest(obj []byte, r *otc.CallToolRequest) error {
 }
 
 func decodeCallContext(obj []byte, c *otc.CallContext) error {
-	return eachMember(obj, func(key string, val []byte) error {
-		switch key {
+	for it := members(obj); it.next(); {
+		switch string(it.key) {
 		case "user_id":
 			var ok bool
-			if c.UserID, ok = jsonString(val); !ok {
+			if c.UserID, ok = jsonString(it.value); !ok {
 				return badRequest("request.context.user_id must be a string", nil)
 			}
 		case "authorization":
-			if val[0] != '[' {
+			if it.value[0] != '[' {
 				return badRequest("request.context.authorization must be an array", nil)
 			}
-			return eachElement(val, func(i int, el []byte) error {
-				id, token, err := idAndValue(el, "request.context.authorization", i, "token")
+			for el := elements(it.value); el.next(); {
+				id, token, err := idAndValue(el.value, "request.context.authorization", el.n, "token")
 				if err != nil {
 					return err
 				}
 				c.Authorization = append(c.Authorization, otc.AuthorizationToken{ID: id, Token: token})
-				return nil
-			})
+			}
 		case "secrets":
-			if val[0] != '[' {
+			if it.value[0] != '[' {
 				return badRequest("request.context.secrets must be an array", nil)
 			}
-			return eachElement(val, func(i int, el []byte) error {
-				id, value, err := idAndValue(el, "request.context.secrets", i, "value")
+			for el := elements(it.value); el.next(); {
+				id, value, err := idAndValue(el.value, "request.context.secrets", el.n, "value")
 				if err != nil {
 					return err
 				}
 				c.Secrets = append(c.Secrets, otc.Secret{ID: id, Value: value})
-				return nil
-			})
+			}
 		}
 		// Other members are extensions the OpenAPI document allows.
-		return nil
-	})
+	}
+	return nil
 }
 
 // idAndValue decodes {"id": ..., <valueKey>: ...} (both strings, both
 // required, other members ignored). Its errors name the member, never its
 // value: the value is a token or a secret.
 func idAndValue(el []byte, field string, i int, valueKey string) (id, value string, err error) {
-	where := field + "[" + strconv.Itoa(i) + "]"
+	where := func() string { return field + "[" + strconv.Itoa(i) + "]" }
 	if el[0] != '{' {
-		return "", "", badRequest(where+" must be an object", nil)
+		return "", "", badRequest(where()+" must be an object", nil)
 	}
 	var sawID, sawValue bool
-	err = eachMember(el, func(key string, val []byte) error {
+	for it := members(el); it.next(); {
 		var ok bool
-		switch key {
+		switch string(it.key) {
 		case "id":
-			if id, ok = jsonString(val); !ok {
-				return badRequest(where+".id must be a string", nil)
+			if id, ok = jsonString(it.value); !ok {
+				return "", "", badRequest(where()+".id must be a string", nil)
 			}
 			sawID = true
 		case valueKey:
-			if value, ok = jsonString(val); !ok {
-				return badRequest(where+"."+valueKey+" must be a string", nil)
+			if value, ok = jsonString(it.value); !ok {
+				return "", "", badRequest(where()+"."+valueKey+" must be a string", nil)
 			}
 			sawValue = true
 		}
-		return nil
-	})
-	if err != nil {
-		return "", "", err
 	}
 	if !sawID || !sawValue {
-		return "", "", badRequest(where+" needs both id and "+valueKey, nil)
+		return "", "", badRequest(where()+" needs both id and "+valueKey, nil)
 	}
 	return id, value, nil
 }
@@ -210,17 +201,16 @@ func decodeListRequest(body []byte, maxDepth int) (schema string, err error) {
 	if body[skipSpace(body, 0)] != '{' {
 		return "", badRequest("the body must be a JSON object", nil)
 	}
-	err = eachMember(body, func(key string, val []byte) error {
-		if key != "$schema" {
-			return badRequest("unknown member "+quoteKey(key)+" in the body; want only $schema", nil)
+	for it := members(body); it.next(); {
+		if string(it.key) != "$schema" {
+			return "", badRequest("unknown member "+quoteKey(it.key)+" in the body; want only $schema", nil)
 		}
 		var ok bool
-		if schema, ok = jsonString(val); !ok {
-			return badRequest("$schema must be a string", nil)
+		if schema, ok = jsonString(it.value); !ok {
+			return "", badRequest("$schema must be a string", nil)
 		}
-		return nil
-	})
-	return schema, err
+	}
+	return schema, nil
 }
 
 // sameJSON reports whether a and b are the same JSON value, whatever their
@@ -243,15 +233,14 @@ func badRequest(developerMessage string, cause error) *otc.Error {
 // the envelope are protocol words, and naming the typo ("inptu") is what
 // makes the error useful; but the name is the client's, so only a short
 // name of ordinary characters is repeated, never arbitrary text.
-func quoteKey(k string) string {
+func quoteKey(k []byte) string {
 	if len(k) == 0 || len(k) > 40 {
 		return "(a long or empty name)"
 	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
+	for _, c := range k {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '$' || c == '.') {
 			return "(a name with unusual characters)"
 		}
 	}
-	return strconv.Quote(k)
+	return strconv.Quote(string(k))
 }

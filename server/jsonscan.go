@@ -1,7 +1,9 @@
 package server
 
 import (
+	"hash/maphash"
 	"strconv"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -23,9 +25,9 @@ func (e *JSONError) Error() string {
 }
 
 // smallObjectKeys is how many keys an object may hold before duplicate
-// detection switches from a linear scan of its folded keys to a map: the
-// scan allocates nothing and is faster for the few keys real requests have,
-// the map keeps a hostile object of 100 000 keys from costing n² compares.
+// detection switches from a linear scan of its folded keys to a hash map:
+// the scan is faster for the few keys real requests have, the map keeps a
+// hostile object of 100 000 keys from costing n² compares.
 const smallObjectKeys = 16
 
 // validateJSON checks that data is exactly one JSON value (RFC 8259) and
@@ -40,7 +42,9 @@ const smallObjectKeys = 16
 //
 // It allocates only for keys with escapes and for objects with many keys.
 func validateJSON(data []byte, maxDepth int) error {
-	v := jsonValidator{data: data, maxDepth: maxDepth}
+	v := validatorPool.Get().(*jsonValidator)
+	defer v.release()
+	v.data, v.pos, v.maxDepth, v.depth = data, 0, maxDepth, 0
 	v.skipSpace()
 	if v.pos == len(v.data) {
 		return v.fail("the body is empty")
@@ -53,6 +57,26 @@ func validateJSON(data []byte, maxDepth int) error {
 		return v.fail("unexpected data after the JSON value")
 	}
 	return nil
+}
+
+// validatorPool keeps validators with their key buffers, so that the call
+// path does not grow them anew for every request.
+var validatorPool = sync.Pool{New: func() any { return new(jsonValidator) }}
+
+// release empties v and returns it to the pool, unless a hostile document
+// grew its buffers large.
+func (v *jsonValidator) release() {
+	if cap(v.folded) > 64<<10 || cap(v.spans) > 4096 || cap(v.frames) > 1024 {
+		return
+	}
+	for i, f := range v.frames[:cap(v.frames)] {
+		if len(f.keys) > 1024 {
+			v.frames[:cap(v.frames)][i].keys = nil
+		}
+	}
+	v.data = nil
+	v.folded, v.spans, v.frames, v.scratch = v.folded[:0], v.spans[:0], v.frames[:0], v.scratch[:0]
+	validatorPool.Put(v)
 }
 
 type jsonValidator struct {
@@ -74,9 +98,16 @@ type keySpan struct{ start, end int }
 
 type objectFrame struct {
 	firstSpan int
-	// keys is built once an object holds more than smallObjectKeys keys.
-	keys map[string]struct{}
+	// large is set once an object holds more than smallObjectKeys keys;
+	// keys then indexes its spans by a seeded hash of the folded key. The
+	// map stays with the frame's slot for reuse by later objects.
+	large bool
+	keys  map[uint64]int
 }
+
+// keySeed seeds the key hashes; it is random per process, so that no one
+// can choose keys that collide.
+var keySeed = maphash.MakeSeed()
 
 func (v *jsonValidator) fail(reason string) error {
 	return &JSONError{Offset: v.pos, Reason: reason}
@@ -314,7 +345,7 @@ func (v *jsonValidator) object() error {
 	if err := v.enter(); err != nil {
 		return err
 	}
-	v.frames = append(v.frames, objectFrame{firstSpan: len(v.spans)})
+	v.pushFrame()
 	v.skipSpace()
 	if v.pos < len(v.data) && v.data[v.pos] == '}' {
 		v.pos++
@@ -365,6 +396,18 @@ func (v *jsonValidator) object() error {
 	}
 }
 
+// pushFrame opens an object's frame, reusing the slot (and its map) of
+// an earlier object at the same depth.
+func (v *jsonValidator) pushFrame() {
+	if len(v.frames) < cap(v.frames) {
+		v.frames = v.frames[:len(v.frames)+1]
+		f := &v.frames[len(v.frames)-1]
+		f.firstSpan, f.large = len(v.spans), false
+		return
+	}
+	v.frames = append(v.frames, objectFrame{firstSpan: len(v.spans)})
+}
+
 func (v *jsonValidator) closeObject() {
 	f := v.frames[len(v.frames)-1]
 	v.frames = v.frames[:len(v.frames)-1]
@@ -382,27 +425,48 @@ func (v *jsonValidator) addKey(key []byte) bool {
 	start := len(v.folded)
 	v.folded = appendFolded(v.folded, key)
 	k := v.folded[start:]
-	if f.keys != nil {
-		if _, dup := f.keys[string(k)]; dup {
+	if f.large {
+		h := maphash.Bytes(keySeed, k)
+		if i, seen := f.keys[h]; seen && (v.spanEquals(i, k) || v.seenKey(f, k)) {
+			// Equal, or a hash collision that a scan must settle.
 			return false
 		}
-		f.keys[string(k)] = struct{}{}
 		v.spans = append(v.spans, keySpan{start, len(v.folded)})
+		f.keys[h] = len(v.spans) - 1
 		return true
 	}
-	for _, s := range v.spans[f.firstSpan:] {
-		if string(v.folded[s.start:s.end]) == string(k) {
-			return false
-		}
+	if v.seenKey(f, k) {
+		return false
 	}
 	v.spans = append(v.spans, keySpan{start, len(v.folded)})
-	if n := len(v.spans) - f.firstSpan; n > smallObjectKeys {
-		f.keys = make(map[string]struct{}, 2*n)
-		for _, s := range v.spans[f.firstSpan:] {
-			f.keys[string(v.folded[s.start:s.end])] = struct{}{}
+	if len(v.spans)-f.firstSpan > smallObjectKeys {
+		f.large = true
+		if f.keys == nil {
+			f.keys = make(map[uint64]int, 4*smallObjectKeys)
+		} else {
+			clear(f.keys)
+		}
+		for i := f.firstSpan; i < len(v.spans); i++ {
+			s := v.spans[i]
+			f.keys[maphash.Bytes(keySeed, v.folded[s.start:s.end])] = i
 		}
 	}
 	return true
+}
+
+// seenKey scans the keys of frame f for k.
+func (v *jsonValidator) seenKey(f *objectFrame, k []byte) bool {
+	for i := f.firstSpan; i < len(v.spans); i++ {
+		if v.spanEquals(i, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *jsonValidator) spanEquals(i int, k []byte) bool {
+	s := v.spans[i]
+	return string(v.folded[s.start:s.end]) == string(k)
 }
 
 // appendFolded appends key with every rune replaced by the smallest rune of

@@ -74,6 +74,10 @@ func TestValidateJSON(t *testing.T) {
 		{"duplicate after nested close", `{"a":{"b":1,"c":2},"b":3,"a":4}`, 64, "duplicate"},
 		{"many keys", many(100, -1), 64, ""},
 		{"many keys duplicate", many(100, 99), 64, "duplicate"},
+		{"many keys case variant", strings.Replace(many(100, -1), `"k99"`, `"K5"`, 1), 64, "duplicate"},
+		{"large siblings alike", "[" + many(40, -1) + "," + many(40, -1) + "]", 64, ""},
+		{"large then small sibling", "[" + many(40, -1) + `,{"k1":1,"k1":2}]`, 64, "duplicate"},
+		{"large sibling duplicate", "[" + many(40, -1) + "," + many(40, 39) + "]", 64, "duplicate"},
 		{"depth at limit", strings.Repeat("[", 3) + strings.Repeat("]", 3), 3, ""},
 		{"depth over limit", strings.Repeat("[", 4) + strings.Repeat("]", 4), 3, "deeper than 3"},
 		{"object depth", `{"a":{"b":{"c":{}}}}`, 3, "deeper than 3"},
@@ -139,9 +143,17 @@ func FuzzValidateJSON(f *testing.F) {
 			}
 			switch data[i] {
 			case '{':
-				_ = eachMember(data[i:], func(string, []byte) error { return nil })
+				for it := members(data[i:]); it.next(); {
+					if validateJSON(it.value, 10_000) != nil {
+						t.Fatalf("a member of %q is not a JSON value: %q", data, it.value)
+					}
+				}
 			case '[':
-				_ = eachElement(data[i:], func(int, []byte) error { return nil })
+				for it := elements(data[i:]); it.next(); {
+					if validateJSON(it.value, 10_000) != nil {
+						t.Fatalf("element %d of %q is not a JSON value: %q", it.n, data, it.value)
+					}
+				}
 			case '"':
 				s, ok := jsonString(data[i:skipValue(data, i)])
 				var want string

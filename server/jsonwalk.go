@@ -14,55 +14,81 @@ import (
 // context object may carry extra fields but they must not be mistaken for
 // known ones". Walking members by exact key says precisely what we accept.
 
-// eachMember calls fn with every member of the object obj: its key
-// (unescaped) and its raw value. It stops at the first error fn returns.
-func eachMember(obj []byte, fn func(key string, value []byte) error) error {
-	i := skipSpace(obj, 0) + 1 // past '{'
-	var scratch []byte
-	for {
-		i = skipSpace(obj, i)
-		if i >= len(obj) || obj[i] == '}' {
-			return nil
-		}
-		if obj[i] == ',' {
-			i = skipSpace(obj, i+1)
-		}
-		end := skipString(obj, i)
-		raw := obj[i+1 : end-1]
-		var key string
-		if hasBackslash(raw) {
-			scratch = appendUnescaped(scratch[:0], raw)
-			key = string(scratch)
-		} else {
-			key = string(raw)
-		}
-		i = skipSpace(obj, end) + 1 // past ':'
-		i = skipSpace(obj, i)
-		vend := skipValue(obj, i)
-		if err := fn(key, obj[i:vend]); err != nil {
-			return err
-		}
-		i = vend
-	}
+// members iterates over the members of a validated JSON object:
+//
+//	it := members(obj)
+//	for it.next() {
+//		switch string(it.key) { ... it.value ... }
+//	}
+//
+// key is the member name unescaped, and value its raw JSON; both are valid
+// until the next call of next. An iterator rather than a callback keeps
+// the decoder free of closures, which would escape to the heap.
+type memberIter struct {
+	data       []byte
+	i          int
+	key, value []byte
+	scratch    []byte
 }
 
-// eachElement calls fn with every element of the array arr and its index.
-func eachElement(arr []byte, fn func(i int, value []byte) error) error {
-	i := skipSpace(arr, 0) + 1 // past '['
-	for n := 0; ; n++ {
-		i = skipSpace(arr, i)
-		if i >= len(arr) || arr[i] == ']' {
-			return nil
-		}
-		if arr[i] == ',' {
-			i = skipSpace(arr, i+1)
-		}
-		end := skipValue(arr, i)
-		if err := fn(n, arr[i:end]); err != nil {
-			return err
-		}
-		i = end
+func members(obj []byte) memberIter {
+	return memberIter{data: obj, i: skipSpace(obj, 0) + 1} // past '{'
+}
+
+func (it *memberIter) next() bool {
+	d := it.data
+	i := skipSpace(d, it.i)
+	if i < len(d) && d[i] == ',' {
+		i = skipSpace(d, i+1)
 	}
+	if i >= len(d) || d[i] != '"' {
+		return false // '}' or the end
+	}
+	end := skipString(d, i)
+	it.key = d[i+1 : end-1]
+	if hasBackslash(it.key) {
+		it.scratch = appendUnescaped(it.scratch[:0], it.key)
+		it.key = it.scratch
+	}
+	i = skipSpace(d, skipSpace(d, end)+1) // past ':'
+	vend := skipValue(d, i)
+	if vend == i {
+		return false // not reached on validated input
+	}
+	it.value = d[i:vend]
+	it.i = vend
+	return true
+}
+
+// elements iterates over the elements of a validated JSON array, as
+// members does over an object's members.
+type elementIter struct {
+	data  []byte
+	i     int
+	n     int // index of value
+	value []byte
+}
+
+func elements(arr []byte) elementIter {
+	return elementIter{data: arr, i: skipSpace(arr, 0) + 1, n: -1} // past '['
+}
+
+func (it *elementIter) next() bool {
+	d := it.data
+	i := skipSpace(d, it.i)
+	if i < len(d) && d[i] == ',' {
+		i = skipSpace(d, i+1)
+	}
+	if i >= len(d) || d[i] == ']' {
+		return false
+	}
+	end := skipValue(d, i)
+	if end == i {
+		return false // not reached on validated input
+	}
+	it.value, it.i = d[i:end], end
+	it.n++
+	return true
 }
 
 // skipValue returns the index just past the value that starts at data[i].
