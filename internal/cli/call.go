@@ -116,13 +116,19 @@ func runCall(cmd *cobra.Command, f *clientFlags, cf *callFlags, toolID string, p
 		if err != nil {
 			return exitError(err, creds)
 		}
-		def, ok := client.FindTool(defs, toolID)
-		if !ok {
-			return &ExitError{Code: ExitAuthOrSrv, Err: fmt.Errorf("the server has no tool %s (see otc tools list)", toolID)}
+		resolved, in, err := resolveKeyValueCall(defs, toolID, pairs)
+		var noTool *noToolError
+		if errors.As(err, &noTool) {
+			return &ExitError{Code: ExitAuthOrSrv, Err: err}
 		}
-		if input, err = keyValueInput(def.InputSchema.Parameters, pairs); err != nil {
+		if err != nil {
 			return usageError(err)
 		}
+		if resolved != toolID {
+			fmt.Fprintf(cmd.ErrOrStderr(), "otc: calling %s, the newest %s whose parameters fit the arguments\n", resolved, toolID)
+			toolID = resolved
+		}
+		input = in
 	}
 
 	stderr := cmd.ErrOrStderr()
