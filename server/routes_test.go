@@ -148,9 +148,14 @@ func TestProtectScope(t *testing.T) {
 		{"GET", "/elsewhere", 404},
 	}
 	for _, tc := range tests {
-		rec := serve(s.Handler(), request{method: tc.method, path: tc.path, body: map[bool]string{true: `{}`}[tc.method == "POST"]})
+		ctx, info := reqinfo.New(context.Background())
+		rec := serve(s.Handler(), request{method: tc.method, path: tc.path, ctx: ctx, body: map[bool]string{true: `{}`}[tc.method == "POST"]})
 		if rec.Code != tc.want {
 			t.Errorf("%s %s = %d, want %d", tc.method, tc.path, rec.Code, tc.want)
+		}
+		// A refused request is still reported under its route.
+		if want := tc.method + " " + tc.path; tc.want != 404 && info.Route != want {
+			t.Errorf("%s %s: reqinfo Route %q, want %q", tc.method, tc.path, info.Route, want)
 		}
 	}
 }

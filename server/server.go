@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/otc-dev/otc"
+	"github.com/otc-dev/otc/internal/reqinfo"
 	"github.com/otc-dev/otc/store"
 	"github.com/otc-dev/otc/store/memory"
 )
@@ -110,13 +111,22 @@ func (s *Server) routes() http.Handler {
 		return s.opts.Protect(h)
 	}
 	mux.Handle(routeHealth, s.adapt(routeHealth, s.handleHealth))
-	mux.Handle(routeList, protect(s.adapt(routeList, s.handleList)))
-	mux.Handle(routeCall, protect(s.adapt(routeCall, s.handleCall)))
+	mux.Handle(routeList, withRoute(routeList, protect(s.adapt(routeList, s.handleList))))
+	mux.Handle(routeCall, withRoute(routeCall, protect(s.adapt(routeCall, s.handleCall))))
 	mux.Handle(routeOpenAPI, s.adapt(routeOpenAPI, s.handleOpenAPI))
 	// The catch-all renders our JSON 404 and 405: the mux's own answers
 	// are plain text.
 	mux.Handle("/", s.adapt("", s.handleUnmatched))
 	return mux
+}
+
+// withRoute records the route in reqinfo before authentication runs, so
+// that a request it refuses is still reported under its route.
+func withRoute(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqinfo.From(r.Context()).Route = route
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request, x *exchange) error {
