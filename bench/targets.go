@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/otc-dev/otc/bench/internal/load"
+)
+
+// target is one server configuration put under the same load.
+type target struct {
+	// name is the short id used by -only, the JSON report and the rules.
+	name string
+	// label describes the target in the table and the chart.
+	label string
+	// role is the role of this program that serves the target; empty for
+	// the otc targets, which run the otc binary.
+	role string
+	// auth, store and callIDs configure an otc target.
+	auth    string
+	store   string
+	callIDs bool
+}
+
+// The target names, as the rules refer to them.
+const (
+	tCeiling   = "ceiling"
+	tOTC       = "otc"
+	tOTCJWT    = "otc-jwt"
+	tOTCAPIKey = "otc-api-key"
+	tOTCCallID = "otc-jwt-callid"
+	tGoSDK     = "go-sdk"
+	tMCPGo     = "mcp-go"
+)
+
+// allTargets are the targets of a run, in the order they run. The otc
+// targets without call_id use the memory store, which they never touch
+// (only a client call_id is recorded), so that their numbers are about the
+// call path and authentication alone; the call_id target uses the default
+// durable store, bolt, where every call writes a record.
+var allTargets = []target{
+	{name: tCeiling, label: "ceiling: bare net/http", role: roleCeiling},
+	{name: tOTC, label: "otc, no auth", auth: "none", store: "memory"},
+	{name: tOTCJWT, label: "otc, JWT", auth: "jwt", store: "memory"},
+	{name: tOTCAPIKey, label: "otc, API key", auth: "api_key", store: "memory"},
+	{name: tOTCCallID, label: "otc, JWT + call_id (bolt)", auth: "jwt", store: "bolt", callIDs: true},
+	{name: tGoSDK, label: "MCP go-sdk v1.8.0", role: roleGoSDK},
+	{name: tMCPGo, label: "mcp-go v1.6.0", role: roleMCPGo},
+}
+
+// selectTargets returns the targets named in only (comma-separated), or all
+// of them when only is empty.
+func selectTargets(only string) ([]target, error) {
+	if only == "" {
+		return allTargets, nil
+	}
+	var out []target
+	for _, name := range strings.Split(only, ",") {
+		name = strings.TrimSpace(name)
+		if name == catalogName {
+			continue
+		}
+		found := false
+		for _, t := range allTargets {
+			if t.name == name {
+				out = append(out, t)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown target %q (have %s)", name, targetNames())
+		}
+	}
+	return out, nil
+}
+
+// catalogName selects the catalog measurement in -only.
+const catalogName = "catalog"
+
+// wantsCatalog reports whether -only selects the catalog measurement.
+func wantsCatalog(only string) bool {
+	if only == "" {
+		return true
+	}
+	for _, name := range strings.Split(only, ",") {
+		if strings.TrimSpace(name) == catalogName {
+			return true
+		}
+	}
+	return false
+}
+
+func targetNames() string {
+	var names []string
+	for _, t := range allTargets {
+		names = append(names, t.name)
+	}
+	return strings.Join(append(names, catalogName), ", ")
+}
+
+// isOTC reports whether t runs the otc server.
+func (t target) isOTC() bool { return t.role == "" }
+
+// processSpec returns how to start t's server.
+func (h *harness) processSpec(t target) (processSpec, error) {
+	spec := processSpec{name: t.name, logDir: h.tmp, env: childEnv()}
+	profile := ""
+	if h.cfg.profileDir != "" {
+		profile = filepath.Join(h.cfg.profileDir, t.name+".pprof")
+	}
+	if !t.isOTC() {
+		cfgPath, err := h.writeRoleConfig(t.name, roleConfig{Canned: &h.canned})
+		if err != nil {
+			return spec, err
+		}
+		spec.path, spec.inherit = h.self, true
+		spec.args = []string{"-role", t.role, "-role-config", cfgPath}
+		if profile != "" {
+			spec.args = append(spec.args, "-cpuprofile", profile)
+		}
+		return spec, nil
+	}
+	dataDir := filepath.Join(h.tmp, t.name+"-data")
+	args := append([]string{"serve"}, otcServeArgs(addrPlaceholder, t.auth, t.store, dataDir)...)
+	spec.env = childEnv(
+		"OTC_API_KEYS="+apiKeyName+"="+h.apiKey,
+		"OTC_JWT_SECRETS="+string(h.jwtSecret),
+	)
+	spec.path = h.otcBin
+	spec.args = args
+	if profile != "" {
+		// otc's own command line, run inside this program so that it can
+		// write a CPU profile; the code path is the binary's.
+		spec.path = h.self
+		spec.args = append([]string{"-role", "otc", "-cpuprofile", profile}, args...)
+	}
+	return spec, nil
+}
+
+// newBuilder returns the request builder factory of t against addr.
+func (h *harness) newBuilder(t target, addr string) func(int) (load.Builder, error) {
+	switch {
+	case t.role == roleGoSDK || t.role == roleMCPGo:
+		return staticBuilder(mcpRequest(addr))
+	case t.auth == "jwt":
+		return jwtBuilders(addr, h.jwtSecret, t.callIDs)
+	case t.auth == "api_key":
+		return staticBuilder(otcRequest(addr, "OTC-API-Key", h.apiKey))
+	}
+	return staticBuilder(otcRequest(addr)) // the ceiling and otc without auth
+}
+
+func staticBuilder(req []byte) func(int) (load.Builder, error) {
+	return func(int) (load.Builder, error) { return load.Static(req), nil }
+}
+
+// check returns the response check of t.
+func (h *harness) check(t target) load.CheckFunc {
+	switch t.role {
+	case roleCeiling:
+		return checkCeiling(h.canned.Body)
+	case roleGoSDK, roleMCPGo:
+		return checkMCP
+	}
+	return checkOTC
+}
