@@ -184,10 +184,10 @@ func TestCall(t *testing.T) {
 			wantStatus: 200, check: wantValue(`{"n":"not a number"}`)},
 		{name: "output checked", opts: Options{ValidateOutput: true}, body: `{"request":{"tool_id":"Test.BadOutput"}}`,
 			wantStatus: 200, check: wantToolError(otc.ToolError{Message: otc.GenericToolErrorMessage,
-				DeveloperMessage: "the tool returned a value that does not match its output schema"})},
+				DeveloperMessage: "the tool returned an invalid value: a bug of the tool"})},
 		{name: "output not JSON", body: `{"request":{"tool_id":"Test.InvalidJSON"}}`,
 			wantStatus: 200, check: wantToolError(otc.ToolError{Message: otc.GenericToolErrorMessage,
-				DeveloperMessage: "the tool returned a value that does not match its output schema"})},
+				DeveloperMessage: "the tool returned an invalid value: a bug of the tool"})},
 		{name: "value compacted", body: `{"request":{"tool_id":"Test.Echo","input":{ "x" : [ 1 , 2 ] }}}`,
 			wantStatus: 200, check: func(t *testing.T, _ decoded, raw []byte) {
 				if !bytes.Contains(raw, []byte(`"value":{"x":[1,2]}`)) {

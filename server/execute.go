@@ -113,7 +113,7 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 		if bug := s.checkOutput(c.tool, out.value); bug != "" {
 			outcome, x.bug = OutcomeInvalidOutput, bug
 			res.Error = &otc.ToolError{Message: otc.GenericToolErrorMessage,
-				DeveloperMessage: "the tool returned a value that does not match its output schema"}
+				DeveloperMessage: "the tool returned an invalid value: a bug of the tool"}
 		} else {
 			outcome, res.Success, res.Value = OutcomeSuccess, true, out.value
 		}

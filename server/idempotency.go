@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -95,11 +96,10 @@ func (s *Server) runClaimed(w http.ResponseWriter, r *http.Request, x *exchange,
 		s.running.Delete(id)
 		close(finished)
 	}()
+	res, err := s.run(r.Context(), c, x)
 	// Writes to the store outlive the client: its retry needs the record.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeWriteTimeout)
 	defer cancel()
-
-	res, err := s.run(r.Context(), c, x)
 	if err != nil {
 		if rerr := s.store.Release(wctx, id); rerr != nil {
 			x.storeErr = rerr
@@ -126,8 +126,12 @@ func (s *Server) await(ctx context.Context, rec store.Record, waitUntil time.Tim
 	for {
 		now := s.now()
 		switch {
-		case rec.State == store.Done:
+		case rec.State == store.Done && json.Valid(rec.Response):
 			return rec.Response, OutcomeReplayed, nil
+		case rec.State == store.Done:
+			// Answering with it would send the client broken JSON.
+			return nil, "", storeUnavailable(&store.CorruptRecordError{CallID: rec.CallID,
+				Err: errors.New("the stored response is not valid JSON")})
 		case rec.Owner == s.instance && rec.OwnerBoot != s.boot:
 			return unknownOutcome(rec.CallID, "a previous process of this instance was running the call and stopped"), OutcomeUnknown, nil
 		case !now.Before(rec.LeaseUntil):

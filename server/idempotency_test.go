@@ -126,13 +126,15 @@ func TestIdempotentConcurrentDuplicates(t *testing.T) {
 func TestIdempotentRepeatWaits(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newServer(t, Options{})
-		body := `{"request":{"call_id":"slow","tool_id":"Demo.Sleep","input":{"ms":3000}}}`
+		// Longer than the store's write timeout: the record is completed
+		// with a context that starts when the tool returns.
+		body := `{"request":{"call_id":"slow","tool_id":"Demo.Sleep","input":{"ms":8000}}}`
 		results := make(chan string, 2)
 		go func() { results <- post(s.Handler(), body).Body.String() }()
 		time.Sleep(time.Second)
 		go func() { results <- post(s.Handler(), body).Body.String() }()
 		a, b := <-results, <-results
-		if a != b || !strings.Contains(a, `"slept_ms":3000`) {
+		if a != b || !strings.Contains(a, `"slept_ms":8000`) {
 			t.Errorf("first and repeat differ or failed:\n%s\n%s", a, b)
 		}
 	})
@@ -203,6 +205,16 @@ func TestIdempotencyStoreFailures(t *testing.T) {
 		}
 		if !strings.Contains(logs.String(), `"store_error":"disk full"`) {
 			t.Errorf("the failed write is not logged:\n%s", logs)
+		}
+	})
+	t.Run("stored response corrupt", func(t *testing.T) {
+		digest := requestDigest("Demo.Counter@1.0.0", []byte(`{}`), nil, nil)
+		st := &failingStore{Store: memory.New(memory.Options{}),
+			existing: &store.Record{CallID: "s1", Digest: digest, State: store.Done, Response: []byte(`{"call_id":`)}}
+		s := newServer(t, Options{Store: st})
+		rec := post(s.Handler(), body)
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), "temporarily unavailable") {
+			t.Errorf("status %d: %s", rec.Code, rec.Body)
 		}
 	})
 	t.Run("get fails while waiting", func(t *testing.T) {

@@ -57,6 +57,8 @@ func TestUnmatchedRoutes(t *testing.T) {
 type failingStore struct {
 	store.Store
 	ping, claim, complete, get error
+	// existing, when set, is what every Claim finds already there.
+	existing *store.Record
 }
 
 func (f *failingStore) Ping(ctx context.Context) error {
@@ -69,6 +71,9 @@ func (f *failingStore) Ping(ctx context.Context) error {
 func (f *failingStore) Claim(ctx context.Context, r store.Record) (store.Record, bool, error) {
 	if f.claim != nil {
 		return store.Record{}, false, f.claim
+	}
+	if f.existing != nil {
+		return *f.existing, false, nil
 	}
 	return f.Store.Claim(ctx, r)
 }
