@@ -18,6 +18,12 @@ type Machine struct {
 	OS        string `json:"os"`
 	Arch      string `json:"arch"`
 	Kernel    string `json:"kernel,omitempty"`
+	// LoadBefore and LoadAfter are the 1, 5 and 15 minute load averages
+	// when the run started and when its targets were done: a load well
+	// above zero before means something else was running, and the numbers
+	// are lower than the machine can do.
+	LoadBefore string `json:"load_before,omitempty"`
+	LoadAfter  string `json:"load_after,omitempty"`
 }
 
 func currentMachine() Machine {
@@ -34,5 +40,15 @@ func currentMachine() Machine {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
+	m.LoadBefore = loadAverage()
 	return m
+}
+
+// loadAverage returns the three load averages of /proc/loadavg, or "?".
+func loadAverage() string {
+	l, err := procfs.LoadAverage()
+	if err != nil {
+		return "?"
+	}
+	return l
 }

@@ -36,6 +36,7 @@ type config struct {
 	timeout      time.Duration
 	readyTimeout time.Duration
 	genProcs     int
+	rounds       int
 	smoke        bool
 	jsonPath     string
 	svgPath      string
@@ -72,6 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "longest a single request may take before it counts as an error")
 	fs.DurationVar(&cfg.readyTimeout, "ready-timeout", 60*time.Second, "longest a server may take to answer 200 on /health")
 	fs.IntVar(&cfg.genProcs, "gen-procs", 1, "GOMAXPROCS of the load generator (the servers get all CPUs)")
+	fs.IntVar(&cfg.rounds, "rounds", 1, "run every target this many times, in turns, and report the median round")
 	fs.BoolVar(&cfg.smoke, "smoke", false, "smoke test for CI: 1 s per target, exit status 1 on any error")
 	fs.StringVar(&cfg.jsonPath, "json", "", "also write the report as JSON to `file`")
 	fs.StringVar(&cfg.svgPath, "svg", "", "also write a bar chart of req/s and p99 as SVG to `file`")
@@ -124,8 +126,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			cfg.warmup = 250 * time.Millisecond
 		}
 	}
-	if cfg.concurrency < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.genProcs < 1 || cfg.tools < 0 {
-		fmt.Fprintln(stderr, "bench: -c, -d and -gen-procs must be positive, -warmup and -tools not negative")
+	if cfg.concurrency < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.genProcs < 1 || cfg.rounds < 1 || cfg.tools < 0 {
+		fmt.Fprintln(stderr, "bench: -c, -d, -gen-procs and -rounds must be positive, -warmup and -tools not negative")
 		return exitUsage
 	}
 

@@ -33,6 +33,7 @@ func TestRunWithRoleProcesses(t *testing.T) {
 		timeout:      5 * time.Second,
 		readyTimeout: 30 * time.Second,
 		genProcs:     1,
+		rounds:       2,
 		only:         "ceiling,go-sdk,mcp-go,catalog",
 		tools:        300,
 	}, &out)
@@ -45,7 +46,7 @@ func TestRunWithRoleProcesses(t *testing.T) {
 	var names []string
 	for _, r := range report.Targets {
 		names = append(names, r.Name)
-		if r.Requests == 0 || r.RPS <= 0 || r.P99US <= 0 || r.Ratio <= 0 {
+		if r.Requests == 0 || r.RPS <= 0 || r.P99US <= 0 || r.Ratio <= 0 || len(r.RoundsRPS) != 2 {
 			t.Errorf("%s: %+v; want requests, a rate, latencies and a ratio", r.Name, r)
 		}
 	}
@@ -69,7 +70,7 @@ func TestSelectTargets(t *testing.T) {
 		wantCatalog bool
 		wantErr     bool
 	}{
-		{only: "", want: []string{tCeiling, tOTC, tOTCJWT, tOTCAPIKey, tOTCCallID, tGoSDK, tMCPGo}, wantCatalog: true},
+		{only: "", want: []string{tCeiling, tOTC, tOTCJWT, tOTCAPIKey, tOTCCallID, tOTCCallIDMem, tGoSDK, tMCPGo}, wantCatalog: true},
 		{only: "mcp-go, ceiling", want: []string{tMCPGo, tCeiling}},
 		{only: "catalog", wantCatalog: true},
 		{only: "otc-jwt,catalog", want: []string{tOTCJWT}, wantCatalog: true},

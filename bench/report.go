@@ -26,6 +26,8 @@ type Settings struct {
 	// GeneratorProcs is GOMAXPROCS of the load generator process.
 	GeneratorProcs int  `json:"generator_procs"`
 	Smoke          bool `json:"smoke"`
+	// Rounds is how many times each target ran; the median is reported.
+	Rounds int `json:"rounds"`
 }
 
 // TargetResult is the measurement of one target.
@@ -51,6 +53,8 @@ type TargetResult struct {
 	GeneratorCPUUS float64 `json:"generator_cpu_us_per_request"`
 	// StartupMS is the time from exec to the first 200 on /health.
 	StartupMS float64 `json:"startup_ms"`
+	// RoundsRPS holds the req/s of every round, with -rounds > 1.
+	RoundsRPS []float64 `json:"rounds_rps,omitempty"`
 	// Failure says why the target could not be measured at all.
 	Failure string `json:"failure,omitempty"`
 }
@@ -64,10 +68,14 @@ func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond)
 // printTable writes the report as text tables.
 func (r *Report) printTable(w io.Writer) {
 	m := r.Machine
-	fmt.Fprintf(w, "\nmachine: %d CPUs, %s, %s %s/%s\n", m.NumCPU, m.CPUModel, m.GoVersion, m.OS, m.Arch)
+	fmt.Fprintf(w, "\nmachine: %d CPUs, %s, %s %s/%s, load average %s before, %s after\n",
+		m.NumCPU, m.CPUModel, m.GoVersion, m.OS, m.Arch, m.LoadBefore, m.LoadAfter)
 	s := r.Settings
-	fmt.Fprintf(w, "load: %d connections, %.3gs warm-up, %.3gs measured per target, generator GOMAXPROCS=%d\n",
-		s.Concurrency, s.WarmupS, s.DurationS, s.GeneratorProcs)
+	fmt.Fprintf(w, "load: %d connections, %.3gs warm-up, %.3gs measured per target", s.Concurrency, s.WarmupS, s.DurationS)
+	if s.Rounds > 1 {
+		fmt.Fprintf(w, ", median of %d rounds", s.Rounds)
+	}
+	fmt.Fprintf(w, ", generator GOMAXPROCS=%d\n", s.GeneratorProcs)
 	if len(r.Targets) > 0 {
 		r.printTargets(w)
 	}

@@ -92,3 +92,29 @@ func TestSetRatios(t *testing.T) {
 		t.Errorf("ratios (-want +got):\n%s", diff)
 	}
 }
+
+func TestMedianRound(t *testing.T) {
+	r := func(rps float64, errs uint64) TargetResult {
+		return TargetResult{Name: tOTC, RPS: rps, P99US: rps / 10, Errors: errs}
+	}
+	tests := []struct {
+		name   string
+		rounds []TargetResult
+		want   TargetResult
+	}{
+		{name: "one round", rounds: []TargetResult{r(100, 0)}, want: r(100, 0)},
+		{name: "odd: the middle, errors summed", rounds: []TargetResult{r(300, 1), r(100, 0), r(200, 2)},
+			want: TargetResult{Name: tOTC, RPS: 200, P99US: 20, Errors: 3, RoundsRPS: []float64{300, 100, 200}}},
+		{name: "even: the lower middle", rounds: []TargetResult{r(400, 0), r(100, 0), r(300, 0), r(200, 0)},
+			want: TargetResult{Name: tOTC, RPS: 200, P99US: 20, RoundsRPS: []float64{400, 100, 300, 200}}},
+		{name: "a failed round fails the target", rounds: []TargetResult{r(100, 0), {Name: tOTC, Failure: "died"}},
+			want: TargetResult{Name: tOTC, Failure: "died"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, medianRound(tt.rounds)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

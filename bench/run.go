@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,6 +33,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.rounds = max(cfg.rounds, 1)
 	h := &harness{cfg: cfg, out: out, canned: defaultCanned}
 	if h.self, err = os.Executable(); err != nil {
 		return nil, err
@@ -73,20 +75,33 @@ func run(ctx context.Context, cfg config, out io.Writer) (*Report, error) {
 			DurationS:      cfg.duration.Seconds(),
 			GeneratorProcs: cfg.genProcs,
 			Smoke:          cfg.smoke,
+			Rounds:         cfg.rounds,
 		},
 	}
-	for _, t := range targets {
-		fmt.Fprintf(out, "%-16s ", t.name)
-		r := h.runTarget(ctx, t)
-		if r.Failure != "" {
-			fmt.Fprintln(out, "FAILED")
-		} else {
-			fmt.Fprintf(out, "%8.0f req/s  p99 %-9s errors %d\n", r.RPS, fmtUS(r.P99US), r.Errors)
+	// With several rounds the targets take turns, so that a disturbance
+	// (another process, a frequency change) hits them alike.
+	rounds := make([][]TargetResult, len(targets))
+	for round := 1; round <= cfg.rounds; round++ {
+		for i, t := range targets {
+			if cfg.rounds > 1 {
+				fmt.Fprintf(out, "round %d ", round)
+			}
+			fmt.Fprintf(out, "%-18s ", t.name)
+			r := h.runTarget(ctx, t)
+			if r.Failure != "" {
+				fmt.Fprintln(out, "FAILED")
+			} else {
+				fmt.Fprintf(out, "%8.0f req/s  p99 %-9s errors %d\n", r.RPS, fmtUS(r.P99US), r.Errors)
+			}
+			rounds[i] = append(rounds[i], r)
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
-		report.Targets = append(report.Targets, r)
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	}
+	report.Machine.LoadAfter = loadAverage()
+	for _, rs := range rounds {
+		report.Targets = append(report.Targets, medianRound(rs))
 	}
 	setRatios(report.Targets)
 	if cfg.tools > 0 && wantsCatalog(cfg.only) {
@@ -108,6 +123,32 @@ func run(ctx context.Context, cfg config, out io.Writer) (*Report, error) {
 		}
 	}
 	return report, nil
+}
+
+// medianRound returns the round of a target with the median requests per
+// second (the lower median for an even count), with the errors of all
+// rounds and every round's rate. A failed round is returned as the result:
+// a target that failed once failed.
+func medianRound(rs []TargetResult) TargetResult {
+	var errs uint64
+	var samples []string
+	var rates []float64
+	for _, r := range rs {
+		if r.Failure != "" {
+			return r
+		}
+		errs += r.Errors
+		samples = append(samples, r.ErrorSamples...)
+		rates = append(rates, r.RPS)
+	}
+	sorted := slices.Clone(rs)
+	slices.SortStableFunc(sorted, func(a, b TargetResult) int { return cmp.Compare(a.RPS, b.RPS) })
+	m := sorted[(len(sorted)-1)/2]
+	m.Errors, m.ErrorSamples = errs, samples
+	if len(rs) > 1 {
+		m.RoundsRPS = rates
+	}
+	return m
 }
 
 // setRatios sets every target's ratio to the ceiling of the same run.

@@ -113,3 +113,28 @@ func field(b []byte, name string, sep byte) ([]byte, bool) {
 	}
 	return nil, false
 }
+
+// LoadAverage returns the 1, 5 and 15 minute load averages of
+// /proc/loadavg, as the kernel writes them ("0.52 0.58 0.59").
+func LoadAverage() (string, error) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "", err
+	}
+	return ParseLoadAverage(b)
+}
+
+// ParseLoadAverage returns the first three fields of /proc/loadavg contents,
+// each checked to be a decimal number.
+func ParseLoadAverage(b []byte) (string, error) {
+	f := bytes.Fields(b)
+	if len(f) < 3 {
+		return "", fmt.Errorf("%w: loadavg has %d fields", ErrFormat, len(f))
+	}
+	for _, v := range f[:3] {
+		if _, err := strconv.ParseFloat(string(v), 64); err != nil || len(v) > 12 {
+			return "", fmt.Errorf("%w: loadavg field is not a number", ErrFormat)
+		}
+	}
+	return string(bytes.Join(f[:3], []byte(" "))), nil
+}

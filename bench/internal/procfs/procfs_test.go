@@ -53,6 +53,8 @@ func TestParseErrors(t *testing.T) {
 		{"VmRSS in MB", rssErr, "VmRSS:\t 100 MB\n"},
 		{"VmRSS not a number", rssErr, "VmRSS:\t lots kB\n"},
 		{"cpuinfo without model", modelErr, "processor\t: 0\n"},
+		{"loadavg too short", loadErr, "0.5 0.6\n"},
+		{"loadavg not numbers", loadErr, "a b c 1/2 3\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,6 +68,14 @@ func TestParseErrors(t *testing.T) {
 func statErr(b []byte) error  { _, err := ParseStatCPU(b); return err }
 func rssErr(b []byte) error   { _, err := ParseVmRSS(b); return err }
 func modelErr(b []byte) error { _, err := ParseCPUModel(b); return err }
+func loadErr(b []byte) error  { _, err := ParseLoadAverage(b); return err }
+
+func TestParseLoadAverage(t *testing.T) {
+	got, err := ParseLoadAverage([]byte("2.62 8.44 7.38 1/101 3990\n"))
+	if err != nil || got != "2.62 8.44 7.38" {
+		t.Errorf("ParseLoadAverage = %q, %v", got, err)
+	}
+}
 
 func TestParseVmRSS(t *testing.T) {
 	in := "Name:\totc\nVmPeak:\t  900 kB\nVmRSS:\t   20480 kB\nThreads:\t9\n"
@@ -99,6 +109,9 @@ func TestSelf(t *testing.T) {
 	rss, err := RSS(os.Getpid())
 	if err != nil || rss < 1<<20 {
 		t.Errorf("RSS(self) = %d, %v; want at least 1 MiB", rss, err)
+	}
+	if _, err := LoadAverage(); err != nil {
+		t.Errorf("LoadAverage: %v", err)
 	}
 	if _, err := CPUModel(); err != nil {
 		t.Logf("CPUModel: %v (some virtual machines hide it)", err)
