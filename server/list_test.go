@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -298,5 +299,69 @@ func TestETagListed(t *testing.T) {
 		if got := etagListed(tc.in, tag); got != tc.want {
 			t.Errorf("etagListed(%q) = %v, want %v", tc.in, got, tc.want)
 		}
+	}
+}
+
+// OTC: DEF-1, DEF-2, DEF-3, DEF-4, DEF-5, DEF-6: every served definition
+// is complete and well formed, whatever tool produced it.
+func TestListDefinitions(t *testing.T) {
+	s := newServer(t, Options{})
+	rec := serve(s.Handler(), request{method: "GET", path: "/tools"})
+	var body struct {
+		Tools []map[string]json.RawMessage `json:"tools"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	idPattern := regexp.MustCompile(`^[A-Za-z0-9_]+\.[A-Za-z0-9_]+@[0-9]+\.[0-9]+\.[0-9]+$`)
+	namePattern := regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	seen := map[string]bool{}
+	for _, def := range body.Tools {
+		var id, name, desc, version string
+		_ = json.Unmarshal(def["id"], &id)
+		_ = json.Unmarshal(def["name"], &name)
+		_ = json.Unmarshal(def["description"], &desc)
+		_ = json.Unmarshal(def["version"], &version)
+		if !idPattern.MatchString(id) || seen[id] { // DEF-1
+			t.Errorf("id %q is malformed or repeated", id)
+		}
+		seen[id] = true
+		if !namePattern.MatchString(name) { // DEF-2
+			t.Errorf("%s: name %q", id, name)
+		}
+		if desc == "" || !strings.HasSuffix(id, "@"+version) { // DEF-3
+			t.Errorf("%s: description %q, version %q", id, desc, version)
+		}
+		var in struct { // DEF-4
+			Parameters *struct {
+				Properties map[string]map[string]any `json:"properties"`
+			} `json:"parameters"`
+		}
+		if err := json.Unmarshal(def["input_schema"], &in); err != nil || in.Parameters == nil {
+			t.Errorf("%s: input_schema %s has no parameters", id, def["input_schema"])
+			continue
+		}
+		for p, sch := range in.Parameters.Properties {
+			if d, _ := sch["description"].(string); d == "" {
+				t.Errorf("%s: parameter %s has no description", id, p)
+			}
+		}
+		if bytes.Contains(def["input_schema"], []byte(`"$ref"`)) || bytes.Contains(def["input_schema"], []byte(`"$defs"`)) {
+			t.Errorf("%s: input_schema has references", id)
+		}
+		if out, ok := def["output_schema"]; !ok || (string(out) != "null" && out[0] != '{') { // DEF-5
+			t.Errorf("%s: output_schema %s", id, out)
+		}
+		if req, ok := def["requirements"]; ok { // DEF-6
+			var r otc.Requirements
+			d := json.NewDecoder(bytes.NewReader(req))
+			d.DisallowUnknownFields()
+			if err := d.Decode(&r); err != nil {
+				t.Errorf("%s: requirements %s: %v", id, req, err)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatal("no tools listed")
 	}
 }
