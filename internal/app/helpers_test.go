@@ -160,6 +160,8 @@ func serveConfig(t *testing.T, cfg *config.Serve) *testServer {
 		s.url = "https://" + s.addr
 	}
 	go func() { s.done <- a.serve(ctx) }()
+	// serve announces itself once its listeners serve.
+	waitFor(t, 5*time.Second, "the start-up line", func() bool { return strings.Contains(s.stdout.String(), "otc: serving") })
 	t.Cleanup(func() {
 		s.client.CloseIdleConnections()
 		if err := s.stop(t); err != nil {
