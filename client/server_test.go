@@ -205,10 +205,7 @@ func TestRealServerRetryReachesTool(t *testing.T) {
 		t.Fatalf("call_ids of the retried call = %q, want one id repeated", ids)
 	}
 	if !res.Success {
-		// The server completes a call_id's record with a can_retry failure
-		// and replays it to the retry, so the tool never runs again.
-		t.Skipf("the server replayed the can_retry failure to the retry (%d attempts); "+
-			"it must release the record of a can_retry failure for retries to work", res.Attempts)
+		t.Fatalf("the retry did not reach the tool: %+v after %d attempts", res.Error, res.Attempts)
 	}
 	if res.Attempts != 2 || string(res.Value) != "2" {
 		t.Errorf("result = %+v, want the value 2 after 2 attempts", res)

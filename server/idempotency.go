@@ -87,7 +87,8 @@ func (s *Server) callOnce(w http.ResponseWriter, r *http.Request, x *exchange, c
 
 // runClaimed runs a call whose record this server just claimed, and
 // completes the record with the result. A call refused before its tool
-// started releases the record, so that a retry can run it.
+// started, or whose tool failed with can_retry, releases the record, so
+// that a retry can run it.
 func (s *Server) runClaimed(w http.ResponseWriter, r *http.Request, x *exchange, c *call) error {
 	id := c.info.CallID
 	finished := make(chan struct{})
@@ -107,6 +108,18 @@ func (s *Server) runClaimed(w http.ResponseWriter, r *http.Request, x *exchange,
 		return err
 	}
 	result := appendResult(nil, &res)
+	if res.Error != nil && res.Error.CanRetry {
+		// The tool said the same call may succeed later: keeping this
+		// failure would answer the client's retry (same call_id) with it
+		// again and never reach the tool. Release the record instead; a
+		// duplicate that was waiting for it claims and runs the call
+		// itself, which the tool declared safe.
+		if err := s.store.Release(wctx, id); err != nil {
+			x.storeErr = err
+		}
+		s.writeResult(w, x, result)
+		return nil
+	}
 	if err := s.store.Complete(wctx, id, result); err != nil {
 		// The tool ran: answer with its result all the same. Repeats will
 		// find the record running until its lease ends, then report the

@@ -310,3 +310,31 @@ func TestRequestDigest(t *testing.T) {
 		t.Errorf("digest length: %s", diff)
 	}
 }
+
+// OTC: CALL-6, CALL-9: a can_retry failure is not kept under its call_id,
+// so the client's retry with the same call_id runs the tool again; a
+// failure that cannot be retried is kept and replayed.
+func TestIdempotencyRetryableFailureIsReleased(t *testing.T) {
+	s := newServer(t, Options{Registry: newRegistry(t)})
+	retryable := `{"request":{"call_id":"flaky","tool_id":"Doorbell.Ring","input":{"doorbell_id":"nope"}}}`
+	first := decode(t, post(s.Handler(), retryable))
+	if first.Result.Success || first.Result.Error == nil || !first.Result.Error.CanRetry {
+		t.Fatalf("first call: %+v, want a can_retry tool error", first.Result)
+	}
+	// The retry runs the tool again (it fails again: that doorbell never
+	// exists), rather than getting the first failure replayed.
+	again := post(s.Handler(), `{"request":{"call_id":"flaky","tool_id":"Doorbell.Ring","input":{"doorbell_id":"nope"}}}`)
+	if d := decode(t, again); d.Result.Success || d.Result.Error == nil || !d.Result.Error.CanRetry {
+		t.Fatalf("retry: %+v, want the tool to run again and fail again", d.Result)
+	}
+	if _, err := s.store.Get(context.Background(), "flaky"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("record after a can_retry failure: err %v, want ErrNotFound", err)
+	}
+
+	final := `{"request":{"call_id":"final","tool_id":"Calculator.Divide","input":{"a":1,"b":0}}}`
+	f1 := post(s.Handler(), final)
+	f2 := post(s.Handler(), final)
+	if f1.Body.String() != f2.Body.String() {
+		t.Fatalf("a failure that cannot be retried must be replayed byte for byte:\n%s\n%s", f1.Body, f2.Body)
+	}
+}
