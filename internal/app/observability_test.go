@@ -46,8 +46,8 @@ func TestAuditAndMetrics(t *testing.T) {
 
 	type want struct {
 		client, authMethod, sourceIP, path, toolID, callID, traceID, outcome string
-		status                                                                int
-		authFailure                                                           bool
+		status                                                               int
+		authFailure                                                          bool
 	}
 	steps := []struct {
 		name   string
