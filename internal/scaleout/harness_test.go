@@ -70,10 +70,11 @@ func freePort(t *testing.T) int {
 
 // instance is one running otc serve.
 type instance struct {
-	id   string
-	addr string
-	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	id     string
+	addr   string
+	cmd    *exec.Cmd
+	log    *bytes.Buffer
+	exited chan struct{} // closed when the process has been waited for
 }
 
 func startInstance(t *testing.T, bin, id, store, dataDir string, extra ...string) *instance {
@@ -82,46 +83,54 @@ func startInstance(t *testing.T, bin, id, store, dataDir string, extra ...string
 	args := append([]string{"serve", "--addr", addr, "--instance-id", id, "--store", store,
 		"--data-dir", dataDir, "--auth", "api_key", "--log-level", "warn", "--drain-grace", "0s"}, extra...)
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "OTC_API_KEYS=scale="+testKey)
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", id, err)
 	}
-	in := &instance{id: id, addr: addr, cmd: cmd, log: &log}
+	in := &instance{id: id, addr: addr, cmd: cmd, log: &log, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(in.exited) }()
 	t.Cleanup(func() {
 		in.stop()
 		if t.Failed() {
 			t.Logf("log of %s:\n%s", id, log.String())
 		}
 	})
-	waitHealthy(t, "http://"+addr)
+	waitHealthy(t, "http://"+addr, in.exited)
 	return in
 }
 
 func (in *instance) stop() {
-	if in.cmd.ProcessState == nil {
-		_ = in.cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = in.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = in.cmd.Process.Kill()
-			<-done
-		}
+	select {
+	case <-in.exited:
+		return
+	default:
+	}
+	_ = in.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-in.exited:
+	case <-time.After(15 * time.Second):
+		_ = in.cmd.Process.Kill()
+		<-in.exited
 	}
 }
 
 func (in *instance) kill() {
 	_ = in.cmd.Process.Kill()
-	_ = in.cmd.Wait()
+	<-in.exited
 }
 
-func waitHealthy(t *testing.T, base string) {
+// waitHealthy polls /health until 200, failing at once if the process
+// exits (nil exited for processes the caller watches otherwise).
+func waitHealthy(t *testing.T, base string, exited <-chan struct{}) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			t.Fatalf("the server for %s exited before it became healthy", base)
+		default:
+		}
 		resp, err := http.Get(base + "/health")
 		if err == nil {
 			resp.Body.Close()
@@ -208,7 +217,7 @@ http {
 		}
 	})
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	waitHealthy(t, base)
+	waitHealthy(t, base, nil)
 	return base
 }
 
