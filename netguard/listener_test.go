@@ -1,6 +1,7 @@
 package netguard_test
 
 import (
+	"errors"
 	"net"
 	"testing"
 	"time"
@@ -64,5 +65,62 @@ func TestLimitListenerNoLimit(t *testing.T) {
 	defer ln.Close()
 	if got := netguard.LimitListener(ln, 0); got != ln {
 		t.Error("a cap of 0 wrapped the listener")
+	}
+}
+
+// The cap must not hide CloseWrite: net/http half-closes to deliver a 413
+// or 431 cleanly while the client is still sending.
+func TestLimitListenerKeepsCloseWrite(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := netguard.LimitListener(inner, 1)
+	defer l.Close()
+	go func() {
+		c, err := net.Dial("tcp", inner.Addr().String())
+		if err == nil {
+			defer c.Close()
+			_, _ = c.Read(make([]byte, 1))
+		}
+	}()
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	cw, ok := c.(interface{ CloseWrite() error })
+	if !ok {
+		t.Fatalf("accepted %T has no CloseWrite", c)
+	}
+	if err := cw.CloseWrite(); err != nil {
+		t.Fatalf("CloseWrite: %v", err)
+	}
+}
+
+// Closing the listener ends an Accept that waits for a free slot.
+func TestLimitListenerCloseUnblocksAccept(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := netguard.LimitListener(inner, 1)
+	go func() {
+		c, err := net.Dial("tcp", inner.Addr().String())
+		if err == nil {
+			defer c.Close()
+			_, _ = c.Read(make([]byte, 1))
+		}
+	}()
+	held, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	errc := make(chan error, 1)
+	go func() { _, err := l.Accept(); errc <- err }()
+	_ = l.Close()
+	if err := <-errc; !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Accept after Close = %v, want net.ErrClosed", err)
 	}
 }
