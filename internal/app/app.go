@@ -155,8 +155,13 @@ func (a *app) drain() {
 			a.logger.Warn("in-flight calls cancelled at the shutdown timeout", "err", err)
 		}
 	}()
+	// Connections get a little longer than the calls: a call cancelled at
+	// the timeout still writes its "interrupted" tool error to its client
+	// before the connection is closed.
+	connCtx, cancelConns := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout+connectionGrace)
+	defer cancelConns()
 	for _, l := range a.listeners {
-		if err := l.srv.Shutdown(ctx); err != nil {
+		if err := l.srv.Shutdown(connCtx); err != nil {
 			a.logger.Warn("closing connections", "listener", l.name, "err", err)
 			_ = l.srv.Close()
 		}
@@ -200,6 +205,9 @@ func (a *app) reload() {
 		}
 	}
 }
+
+// connectionGrace is how long connections outlive the shutdown timeout.
+const connectionGrace = 3 * time.Second
 
 func sweepInterval(retention time.Duration) time.Duration {
 	return min(max(retention/24, time.Second), 10*time.Minute)
