@@ -44,6 +44,7 @@ type config struct {
 	otcPath      string
 	tools        int
 	profileDir   string
+	from         string
 
 	// The hidden flags of a re-executed server process.
 	role       string
@@ -81,6 +82,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.otcPath, "otc", "", "otc binary to measure (default: go build ./cmd/otc into a temporary directory)")
 	fs.IntVar(&cfg.tools, "tools", 10000, "tools in the start-up, memory and GET /tools measurement (0 skips it)")
 	fs.StringVar(&cfg.profileDir, "profile", "", "write a CPU profile of every server to `dir`/<target>.pprof")
+	fs.StringVar(&cfg.from, "from", "", "measure nothing: print the report in JSON `file` (and write -svg) again")
 	fs.StringVar(&cfg.role, "role", "", "")
 	fs.StringVar(&cfg.roleConfig, "role-config", "", "")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "")
@@ -129,6 +131,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if cfg.concurrency < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.genProcs < 1 || cfg.rounds < 1 || cfg.tools < 0 {
 		fmt.Fprintln(stderr, "bench: -c, -d, -gen-procs and -rounds must be positive, -warmup and -tools not negative")
 		return exitUsage
+	}
+
+	if cfg.from != "" {
+		if err := rerender(cfg, stdout); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -154,3 +154,36 @@ func (r *Report) writeJSON(path string) error {
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
+
+// readReport reads a report written by -json.
+func readReport(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// rerender prints the report in cfg.from and writes it again as the
+// -json and -svg files asked for, so that a chart can be redrawn without
+// measuring again.
+func rerender(cfg config, out io.Writer) error {
+	r, err := readReport(cfg.from)
+	if err != nil {
+		return err
+	}
+	r.printTable(out)
+	if cfg.jsonPath != "" {
+		if err := r.writeJSON(cfg.jsonPath); err != nil {
+			return err
+		}
+	}
+	if cfg.svgPath != "" {
+		return r.writeSVG(cfg.svgPath)
+	}
+	return nil
+}

@@ -55,6 +55,32 @@ func TestWriteJSONRoundTrip(t *testing.T) {
 	}
 }
 
+func TestRerender(t *testing.T) {
+	dir := t.TempDir()
+	r := sampleReport()
+	in, svg := filepath.Join(dir, "in.json"), filepath.Join(dir, "out.svg")
+	if err := r.writeJSON(in); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"-from", in, "-svg", svg}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit status %d: %s", code, stderr.String())
+	}
+	got, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(renderSVG(r)), string(got)); diff != "" {
+		t.Errorf("redrawn chart differs (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(stdout.String(), "otc, JWT") {
+		t.Errorf("report not printed:\n%s", stdout.String())
+	}
+	if code := Main([]string{"-from", filepath.Join(dir, "missing.json")}, &stdout, &stderr); code != exitFailure {
+		t.Errorf("missing report: exit status %d, want %d", code, exitFailure)
+	}
+}
+
 func TestFailures(t *testing.T) {
 	r := sampleReport()
 	r.Targets[1].Errors = 1

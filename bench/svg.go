@@ -89,11 +89,15 @@ func renderSVG(r *Report) []byte {
 	}
 	m, s := r.Machine, r.Settings
 	y += 24
-	text(&b, svgMargin, y, "start", "normal", 11, fmt.Sprintf("%d CPUs, %s, %s %s/%s",
-		m.NumCPU, m.CPUModel, m.GoVersion, m.OS, m.Arch))
+	text(&b, svgMargin, y, "start", "normal", 11, fmt.Sprintf("%d CPUs, %s, %s %s/%s, load average %s before the run",
+		m.NumCPU, m.CPUModel, m.GoVersion, m.OS, m.Arch, m.LoadBefore))
 	y += 16
-	text(&b, svgMargin, y, "start", "normal", 11, fmt.Sprintf("%d keep-alive connections, %.3gs per target after %.3gs warm-up, generator GOMAXPROCS=%d, servers in their own processes",
-		s.Concurrency, s.DurationS, s.WarmupS, s.GeneratorProcs))
+	rounds := ""
+	if s.Rounds > 1 {
+		rounds = fmt.Sprintf(", median of %d rounds", s.Rounds)
+	}
+	text(&b, svgMargin, y, "start", "normal", 11, fmt.Sprintf("%d connections, %.3g s per target after %.3g s warm-up%s; generator GOMAXPROCS=%d; each server in its own process",
+		s.Concurrency, s.DurationS, s.WarmupS, rounds, s.GeneratorProcs))
 	b.WriteString("</svg>\n")
 	return b.Bytes()
 }
