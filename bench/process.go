@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -184,6 +183,3 @@ func childEnv(extra ...string) []string {
 	}
 	return append(env, extra...)
 }
-
-// errDied marks a server that died while it was measured.
-var errDied = errors.New("server died")

@@ -53,11 +53,10 @@ func runRole(role, configPath, cpuProfile string) error {
 	}
 	mux := http.NewServeMux()
 	var handler http.Handler = mux
-	health := func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
-	}
-	mux.HandleFunc("GET /health", health)
+	})
 	switch role {
 	case roleCeiling:
 		if cfg.Canned == nil {
