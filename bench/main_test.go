@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -130,4 +131,68 @@ func TestMainUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServerDeathFailsTarget kills the server process in the middle of the
+// measured window: the target must fail, not report what it measured.
+func TestServerDeathFailsTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server process")
+	}
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("needs /proc to find the child process")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{
+		cfg:    config{concurrency: 2, warmup: 100 * time.Millisecond, duration: 5 * time.Second, timeout: time.Second, readyTimeout: 30 * time.Second},
+		tmp:    t.TempDir(),
+		self:   self,
+		canned: defaultCanned,
+	}
+	go func() {
+		// Wait for a child of ours serving the ceiling role, let it serve
+		// a moment, then kill it.
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if pid := childWithArg(t, "-role"); pid > 0 {
+				time.Sleep(500 * time.Millisecond)
+				if p, err := os.FindProcess(pid); err == nil {
+					_ = p.Kill()
+				}
+				return
+			}
+		}
+	}()
+	res := h.runTarget(context.Background(), allTargets[0])
+	if !strings.Contains(res.Failure, "died during the run") {
+		t.Errorf("failure %q, want the server's death reported", res.Failure)
+	}
+}
+
+// childWithArg returns the pid of a child of this process whose command
+// line contains arg, or 0.
+func childWithArg(t *testing.T, arg string) int {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	me := fmt.Sprint(os.Getpid())
+	for _, e := range entries {
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The parent pid is the second field after the command name.
+		rest := string(stat[bytes.LastIndexByte(stat, ')')+1:])
+		if f := strings.Fields(rest); len(f) < 2 || f[1] != me {
+			continue
+		}
+		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if bytes.Contains(cmdline, []byte(arg)) {
+			var pid int
+			fmt.Sscan(e.Name(), &pid)
+			return pid
+		}
+	}
+	return 0
 }

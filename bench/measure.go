@@ -54,9 +54,10 @@ func (c *cpuWindow) perRequest(ctx context.Context, requests uint64) (server, ge
 	return us(c.server) / float64(requests), us(c.generator) / float64(requests)
 }
 
-// runTarget starts t's server, drives the load against it and stops it.
-func (h *harness) runTarget(ctx context.Context, t target) TargetResult {
-	res := TargetResult{Name: t.name, Label: t.label}
+// runTarget starts t's server, drives the load against it and stops it. A
+// server that died during the run fails the target, whatever was measured.
+func (h *harness) runTarget(ctx context.Context, t target) (res TargetResult) {
+	res = TargetResult{Name: t.name, Label: t.label}
 	spec, err := h.processSpec(t)
 	if err != nil {
 		res.Failure = err.Error()
@@ -79,8 +80,18 @@ func (h *harness) runTarget(ctx context.Context, t target) TargetResult {
 	}
 	res.StartupMS = float64(startup) / float64(time.Millisecond)
 
+	// A server that dies ends its run at once; the deferred stop reports it.
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-p.exited:
+			cancel()
+		case <-lctx.Done():
+		}
+	}()
 	cpu := newCPUWindow(p.pid())
-	lr, err := load.Run(ctx, load.Options{
+	lr, err := load.Run(lctx, load.Options{
 		Addr:        p.addr,
 		Concurrency: h.cfg.concurrency,
 		Warmup:      h.cfg.warmup,
@@ -91,7 +102,9 @@ func (h *harness) runTarget(ctx context.Context, t target) TargetResult {
 		Window:      cpu.observe,
 	})
 	if err != nil {
-		res.Failure = fmt.Sprintf("load: %v", err)
+		if ctx.Err() != nil {
+			res.Failure = fmt.Sprintf("load: %v", err)
+		}
 		return res
 	}
 	res.Requests = lr.Requests
