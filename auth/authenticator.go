@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,7 @@ type Authenticator struct {
 	allowPlainHTTP  bool
 	requireJTI      bool
 	replay          ReplayCache
+	tokenCacheSize  int
 	now             func() time.Time
 	observer        FailureObserver
 	logger          *slog.Logger
@@ -40,6 +42,9 @@ type Authenticator struct {
 type credentialSet struct {
 	keys    []storedKey
 	secrets [][]byte
+	// tokens remembers JWTs verified with these secrets; nil when caching
+	// is off. A new set starts empty, so rotation forgets every token.
+	tokens *tokenCache
 }
 
 // New checks cfg and returns an Authenticator. It refuses an empty or
@@ -59,6 +64,7 @@ func New(cfg Config) (*Authenticator, error) {
 		allowPlainHTTP:  cfg.AllowPlainHTTPAPIKeys,
 		requireJTI:      cfg.RequireJTI,
 		replay:          cfg.ReplayCache,
+		tokenCacheSize:  cfg.TokenCacheSize,
 		now:             cfg.Now,
 		observer:        cfg.Observer,
 		logger:          cfg.Logger,
@@ -96,6 +102,14 @@ func New(cfg Config) (*Authenticator, error) {
 	if a.requireJTI && a.replay == nil {
 		a.replay = NewMemoryReplayCache(&MemoryReplayCacheOptions{Now: a.now})
 	}
+	switch {
+	case !a.jwtOn || a.replay != nil:
+		// With a replay cache every use of a token must reach MarkUsed,
+		// and a token is usable once anyway: there is nothing to cache.
+		a.tokenCacheSize = 0
+	case a.tokenCacheSize == 0:
+		a.tokenCacheSize = DefaultTokenCacheSize
+	}
 	var err error
 	if a.audiences, err = compileAudiences(cfg.Audiences); err != nil {
 		return nil, err
@@ -129,7 +143,7 @@ func (a *Authenticator) Reload(apiKeys []APIKey, jwtSecrets [][]byte) error {
 		// Copied, so that a caller reusing its buffers cannot change them.
 		secrets[i] = append([]byte(nil), s...)
 	}
-	a.creds.Store(&credentialSet{keys: keys, secrets: secrets})
+	a.creds.Store(&credentialSet{keys: keys, secrets: secrets, tokens: newTokenCache(a.tokenCacheSize)})
 	return nil
 }
 
@@ -171,7 +185,7 @@ func (a *Authenticator) Authenticate(r *http.Request) (*otc.Caller, error) {
 		var id *identity
 		var f *Failure
 		if p.bearerMethod == MethodJWT {
-			id, f = a.checkJWT(set.secrets, p.bearer)
+			id, f = a.checkJWT(set, p.bearer)
 		} else {
 			id, f = checkAPIKey(set.keys, p.bearer)
 		}
@@ -249,26 +263,57 @@ func checkAPIKey(keys []storedKey, presented string) (*identity, *Failure) {
 	return &identity{method: MethodAPIKey, name: k.name, tools: []*toolSet{k.tools}}, nil
 }
 
-// checkJWT verifies a token and its claims (AUTH-8..14, AUTHZ-1..4).
-func (a *Authenticator) checkJWT(secrets [][]byte, raw string) (*identity, *Failure) {
-	tok, f := verifyJWT(raw, secrets)
+// checkJWT verifies a token and its claims (AUTH-8..14, AUTHZ-1..4). A
+// token found in set's cache skips everything but the time rules.
+func (a *Authenticator) checkJWT(set *credentialSet, raw string) (*identity, *Failure) {
+	tr := timeRules{now: a.now(), leeway: a.leeway, maxTTL: a.maxTTL}
+	var key [32]byte
+	if set.tokens != nil {
+		key = tokenKey(raw)
+		if e := set.tokens.get(key); e != nil {
+			if f := checkTimes(e.exp, e.nbf, e.iat, tr); f != nil {
+				set.tokens.drop(key)
+				return nil, f
+			}
+			// Each request gets its own identity and audience slice, so
+			// that no request can change what another one sees.
+			id := *e.id
+			id.audience = slices.Clone(id.audience)
+			return &id, nil
+		}
+	}
+	id, c, f := a.verifyJWTIdentity(set.secrets, raw, tr)
 	if f != nil {
 		return nil, f
 	}
-	c, f := checkClaims(tok.claims, timeRules{now: a.now(), leeway: a.leeway, maxTTL: a.maxTTL})
+	if set.tokens != nil {
+		cached := *id
+		cached.audience = slices.Clone(id.audience)
+		set.tokens.put(key, &cachedToken{id: &cached, exp: c.expUnix, nbf: c.nbf, iat: c.iat})
+	}
+	return id, nil
+}
+
+// verifyJWTIdentity does the full verification of checkJWT.
+func (a *Authenticator) verifyJWTIdentity(secrets [][]byte, raw string, tr timeRules) (*identity, *verifiedClaims, *Failure) {
+	tok, f := verifyJWT(raw, secrets)
 	if f != nil {
-		return nil, f
+		return nil, nil, f
+	}
+	c, f := checkClaims(tok.claims, tr)
+	if f != nil {
+		return nil, nil, f
 	}
 	id := &identity{method: MethodJWT, subject: c.subject, audience: c.audience, jti: c.jti, exp: c.exp}
 	if len(c.audience) == 0 && a.requireAudience {
-		return nil, errFailure(MethodJWT, ReasonAudience, "the token has no aud claim")
+		return nil, nil, errFailure(MethodJWT, ReasonAudience, "the token has no aud claim")
 	}
 	// AUTH-13, AUTHZ-1: every aud value must be an allowed client; the
 	// token may use only what all of them may.
 	for _, aud := range c.audience {
 		tools, ok := a.audiences[aud]
 		if !ok {
-			return nil, fail(MethodJWT, ReasonAudience, nil)
+			return nil, nil, fail(MethodJWT, ReasonAudience, nil)
 		}
 		id.tools = append(id.tools, tools)
 	}
@@ -276,7 +321,7 @@ func (a *Authenticator) checkJWT(secrets [][]byte, raw string) (*identity, *Fail
 		id.tools = append(id.tools, c.scope)
 	}
 	if a.requireJTI && c.jti == "" {
-		return nil, fail(MethodJWT, ReasonMissingJTI, nil)
+		return nil, nil, fail(MethodJWT, ReasonMissingJTI, nil)
 	}
 	switch {
 	case c.subject != "":
@@ -286,7 +331,7 @@ func (a *Authenticator) checkJWT(secrets [][]byte, raw string) (*identity, *Fail
 	default:
 		id.name = "jwt"
 	}
-	return id, nil
+	return id, c, nil
 }
 
 // callerOf names the caller after its strongest credential for the

@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkMiddleware measures one admitted request per method; run with
-// -benchmem. The API key cases show the cost of comparing against every
+// -benchmem. "jwt" reuses one token, as clients do, and so measures the
+// verified-token cache; "jwt/uncached" verifies it in full every time. The API key cases show the cost of comparing against every
 // stored key (AUTHZ-7).
 func BenchmarkMiddleware(b *testing.B) {
 	keysN := func(n int) []auth.APIKey {
@@ -30,6 +31,9 @@ func BenchmarkMiddleware(b *testing.B) {
 		{"api_key/100", auth.Config{Methods: []auth.Method{auth.MethodAPIKey}, APIKeys: keysN(100)},
 			[]string{"OTC-API-Key", "bench-key-0099-0123456789abcdefghijklmnopqrstuvwxyz"}},
 		{"jwt", auth.Config{Methods: []auth.Method{auth.MethodJWT}, JWTSecrets: [][]byte{secret}, Audiences: []auth.Audience{{Name: "agents"}}},
+			[]string{"Authorization", "Bearer " + validToken(`"aud":"agents"`, `"sub":"bot"`)}},
+		// Every request verified in full, as a token's first use is.
+		{"jwt/uncached", auth.Config{Methods: []auth.Method{auth.MethodJWT}, JWTSecrets: [][]byte{secret}, Audiences: []auth.Audience{{Name: "agents"}}, TokenCacheSize: -1},
 			[]string{"Authorization", "Bearer " + validToken(`"aud":"agents"`, `"sub":"bot"`)}},
 	}
 	for _, bc := range cases {

@@ -13,10 +13,13 @@ const maxClaimString = 256
 
 // verifiedClaims are the claims of a token this server accepts.
 type verifiedClaims struct {
-	exp      time.Time
-	subject  string
-	audience []string
-	jti      string
+	exp time.Time
+	// expUnix, nbf and iat are the NumericDates the time rules read; nbf
+	// and iat are -1 when absent.
+	expUnix, nbf, iat int64
+	subject           string
+	audience          []string
+	jti               string
 	// scope narrows the client's tools; nil when the token has no scope.
 	scope *toolSet
 }
@@ -96,21 +99,31 @@ func checkClaims(c map[string]json.RawMessage, tr timeRules) (*verifiedClaims, *
 		}
 	}
 
-	// AUTHZ-4, in Unix seconds: the claims are whole seconds.
+	if f := checkTimes(exp, nbf, iat, tr); f != nil {
+		return nil, f
+	}
+	vc.exp, vc.expUnix, vc.nbf, vc.iat = time.Unix(exp, 0), exp, nbf, iat
+	return &vc, nil
+}
+
+// checkTimes applies the time rules of AUTHZ-4 to a token's exp, nbf and
+// iat (Unix seconds; -1 for an absent nbf or iat). It runs on every use of
+// a token, cached or not, because it depends on the clock.
+func checkTimes(exp, nbf, iat int64, tr timeRules) *Failure {
+	// In Unix seconds: the claims are whole seconds.
 	now := tr.now.Unix()
 	leeway := int64(tr.leeway / time.Second)
 	switch {
 	case now >= exp+leeway:
-		return nil, fail(MethodJWT, ReasonExpired, nil)
+		return fail(MethodJWT, ReasonExpired, nil)
 	case exp > now+int64(tr.maxTTL/time.Second)+leeway:
-		return nil, fail(MethodJWT, ReasonLifetimeTooLong, nil)
+		return fail(MethodJWT, ReasonLifetimeTooLong, nil)
 	case nbf > now+leeway:
-		return nil, errFailure(MethodJWT, ReasonNotYetValid, "nbf lies in the future")
+		return errFailure(MethodJWT, ReasonNotYetValid, "nbf lies in the future")
 	case iat > now+leeway:
-		return nil, errFailure(MethodJWT, ReasonNotYetValid, "iat lies in the future")
+		return errFailure(MethodJWT, ReasonNotYetValid, "iat lies in the future")
 	}
-	vc.exp = time.Unix(exp, 0)
-	return &vc, nil
+	return nil
 }
 
 // decodeAudience decodes aud: a non-empty string, or a non-empty array of

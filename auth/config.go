@@ -76,6 +76,14 @@ type Config struct {
 	// only once.
 	ReplayCache ReplayCache
 
+	// TokenCacheSize is the most verified JWTs remembered, so that a
+	// token used again skips signature and claim decoding; the time rules
+	// are still checked on every use, and Reload empties the cache. Zero
+	// means DefaultTokenCacheSize; negative turns caching off. There is no
+	// cache when a ReplayCache is in use (RequireJTI), since every use of
+	// a token must then be checked against it.
+	TokenCacheSize int
+
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time
 
