@@ -21,10 +21,12 @@ type Options struct {
 	// Now is the clock that decides expiry. Nil means time.Now.
 	Now func() time.Time
 	// MaxRecords bounds how many live records the store holds. When it is
-	// full, and no expired record can make room, Claim fails with an error
-	// wrapping store.ErrUnavailable: the server then answers "temporarily
-	// unavailable" instead of this process growing without bound. Zero
-	// means DefaultMaxRecords; a negative value means no bound.
+	// full and no expired record can make room, the finished record closest
+	// to expiry is forgotten (so idempotency holds for the most recent
+	// MaxRecords calls); only when that record is still running does Claim
+	// fail with an error wrapping store.ErrUnavailable, which the server
+	// answers "temporarily unavailable". Zero means DefaultMaxRecords; a
+	// negative value means no bound.
 	MaxRecords int
 }
 
@@ -76,8 +78,16 @@ func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool
 		// Make room from expired records before refusing: a full store of
 		// dead records must not refuse live calls until the next sweep.
 		s.sweep(now)
+		if len(s.records) >= s.max && len(s.byExp) > 0 && s.byExp[0].rec.State == store.Done {
+			// Still full: forget the finished record closest to its
+			// expiry (the oldest, as all share one retention). A repeat of
+			// it would run again, which is the memory store's documented
+			// trade: a bounded process rather than a store that refuses
+			// every new call_id once it has seen MaxRecords of them.
+			s.remove(s.byExp[0])
+		}
 		if len(s.records) >= s.max {
-			return store.Record{}, false, fmt.Errorf("%w: memory store holds its maximum of %d records", store.ErrUnavailable, s.max)
+			return store.Record{}, false, fmt.Errorf("%w: memory store holds its maximum of %d records, the oldest still running", store.ErrUnavailable, s.max)
 		}
 	}
 	rec.State = store.Running

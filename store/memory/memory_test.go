@@ -137,3 +137,46 @@ func Example() {
 	// repeat claim won: false
 	// done {"success":true}
 }
+
+// A full store forgets its oldest finished record rather than refusing new
+// call_ids: after MaxRecords calls a day the server must not turn every
+// call_id away for the rest of the retention period.
+func TestMaxRecordsEvictsOldestFinished(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	s := memory.New(memory.Options{Now: clock.Now, MaxRecords: 2})
+	ctx := context.Background()
+	claim := func(id string) error {
+		clock.Advance(time.Second) // later calls expire later
+		_, claimed, err := s.Claim(ctx, store.Record{CallID: id, Digest: "d", ExpiresAt: clock.Now().Add(time.Hour)})
+		if err == nil && !claimed {
+			return fmt.Errorf("claim of %q lost", id)
+		}
+		return err
+	}
+	for _, id := range []string{"old", "newer"} {
+		if err := claim(id); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Complete(ctx, id, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := claim("newest"); err != nil {
+		t.Fatalf("Claim into a store full of finished records: %v", err)
+	}
+	if _, err := s.Get(ctx, "old"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the oldest finished record is still there (err %v)", err)
+	}
+	if _, err := s.Get(ctx, "newer"); err != nil {
+		t.Fatalf("a newer record was evicted: %v", err)
+	}
+	// Now the oldest ("newer") is finished, the other running: one more
+	// claim evicts "newer"; after that the oldest is running and the store
+	// refuses rather than forget a call in flight.
+	if err := claim("fourth"); err != nil {
+		t.Fatal(err)
+	}
+	if err := claim("fifth"); !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("Claim when the oldest record is running: %v, want ErrUnavailable", err)
+	}
+}
