@@ -74,6 +74,29 @@ func BenchmarkCallAdd(b *testing.B) {
 	}
 }
 
+// BenchmarkCallAddParallel is BenchmarkCallAdd from 32 concurrent
+// clients (16 per core on the 2-core machine), as under the bench
+// harness's load: the costs that depend on concurrency (tool goroutines,
+// shared locks) show here and not in BenchmarkCallAdd.
+func BenchmarkCallAddParallel(b *testing.B) {
+	s := newServer(b, Options{})
+	h := s.Handler()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		body := strings.NewReader(addBody)
+		r := httptest.NewRequest("POST", "/tools/call", body)
+		r.Header.Set("Content-Type", "application/json")
+		w := &discardWriter{h: http.Header{}}
+		for pb.Next() {
+			body.Reset(addBody)
+			r.Body = readCloser{body}
+			clear(w.h)
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
 type readCloser struct{ *strings.Reader }
 
 func (readCloser) Close() error { return nil }

@@ -31,6 +31,10 @@ type drain struct {
 	closed  bool      // Shutdown was called: refuse every new call
 	active  int       // admitted calls and running tool goroutines
 	idle    chan struct{}
+	// quiet is closed, and set to nil, when active drops to zero: the
+	// idle goroutines of the workers pool wait on it, so that they live
+	// only while the server is busy (see workers).
+	quiet chan struct{}
 }
 
 func (d *drain) init(grace time.Duration) {
@@ -82,6 +86,25 @@ func (d *drain) leave() {
 		close(d.idle)
 		d.idle = nil
 	}
+	if d.active == 0 && d.quiet != nil {
+		close(d.quiet)
+		d.quiet = nil
+	}
+}
+
+// busy returns a channel closed when no call is in flight any more, or nil
+// when at most one is now: most likely the call of the tool that just
+// returned, whose client, if it calls again, does so after it is done.
+func (d *drain) busy() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.active <= 1 {
+		return nil
+	}
+	if d.quiet == nil {
+		d.quiet = make(chan struct{})
+	}
+	return d.quiet
 }
 
 // waitIdle waits until no call is in flight or ctx is done.

@@ -35,7 +35,7 @@ func (s *Server) timeoutOf(spec otc.ToolSpec) time.Duration {
 // only when the tool did not run: a concurrency limit refused it, or a
 // typed tool could not decode its validated input (422).
 //
-// The tool runs in its own goroutine under a context that ends at the
+// The tool runs in a goroutine of its own (from s.workers) under a context that ends at the
 // call's deadline, when the client goes away, or when Shutdown gives up
 // waiting. When the context ends first the answer goes out at once, saying
 // the outcome is unknown, and the tool is left to notice its context: a
@@ -54,8 +54,6 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 
 	callCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stop := context.AfterFunc(s.drain.stop, func() { cancel(context.Cause(s.drain.stop)) })
-	defer stop()
 	timeout := s.timeoutOf(c.spec)
 	callCtx, cancelTimeout := context.WithTimeoutCause(callCtx, timeout, errCallTimeout)
 	defer cancelTimeout()
@@ -64,7 +62,7 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 	start := s.now()
 	done := make(chan toolOutcome, 1)
 	s.drain.hold()
-	go func() {
+	s.workers.run(func() {
 		defer s.drain.leave()
 		defer s.limits.release(toolID, c.spec.MaxConcurrent)
 		defer func() {
@@ -74,19 +72,21 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 		}()
 		v, err := c.tool.Call(toolCtx, c.input)
 		done <- toolOutcome{value: v, err: err}
-	}()
+	})
 
 	var out toolOutcome
 	finished := true
 	select {
 	case out = <-done:
 	case <-callCtx.Done():
-		// A tool that returned just as the context ended still counts.
-		select {
-		case out = <-done:
-		default:
-			finished = false
-		}
+		out, finished = returnedBy(done)
+	case <-s.drain.stop.Done():
+		// Shutdown gave up waiting. Watched here rather than with
+		// context.AfterFunc on every call: that registers each call with
+		// the one context all calls share, under its lock. Once the tool
+		// returned or its context ended, no one needs to watch any more.
+		cancel(context.Cause(s.drain.stop))
+		out, finished = returnedBy(done)
 	}
 	elapsed := s.now().Sub(start)
 	res.Duration = durationMS(elapsed)
@@ -121,6 +121,17 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 	x.outcome = outcome
 	s.observeFinish(toolID, outcome, elapsed)
 	return res, nil
+}
+
+// returnedBy returns what the tool sent on done, if it has: a tool that
+// returned just as its context ended still counts.
+func returnedBy(done <-chan toolOutcome) (toolOutcome, bool) {
+	select {
+	case out := <-done:
+		return out, true
+	default:
+		return toolOutcome{}, false
+	}
 }
 
 func (s *Server) observeFinish(toolID, outcome string, d time.Duration) {

@@ -34,6 +34,7 @@ type Server struct {
 	openapi *representation
 	limits  limits
 	drain   drain
+	workers workers
 
 	// running maps the call_id of each call this Server is running to a
 	// channel closed when its record is complete, so that repeats waiting
@@ -65,6 +66,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.limits.global = int64(opts.MaxConcurrentCalls)
 	s.drain.init(opts.DrainGrace)
+	s.workers.init(&s.drain)
 	s.catalog = newCatalog(s.reg, opts.Protect != nil)
 	if s.openapi, err = buildOpenAPI(opts.AuthMethods); err != nil {
 		return nil, err
