@@ -127,7 +127,7 @@ func newTool(cs checkedSpec, parameters, output []byte, call Handler) (*Tool, er
 	return &Tool{
 		spec: cs.spec, version: cs.version, id: cs.id, qname: cs.qname, name: cs.name,
 		parameters: params.served, paramNames: params.names, output: out,
-		inSchema: params.schema, outSchema: outSchema,
+		inSchema: params.schema, inFast: params.fast, outSchema: outSchema,
 		call: call,
 	}, nil
 }

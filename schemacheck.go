@@ -100,6 +100,7 @@ type checkedParameters struct {
 	served json.RawMessage // compact, for serving
 	schema *jsonschema.Schema
 	names  map[string]struct{} // the declared parameters
+	fast   *fastSchema         // nil: the schema has no fast path
 }
 
 // checkParameters checks an input schema (DEF-4) and compiles it.
@@ -164,7 +165,7 @@ func checkParameters(label string, raw []byte) (checkedParameters, error) {
 	if err != nil {
 		return fail(fieldParameters, "is not a valid JSON Schema: "+err.Error())
 	}
-	return checkedParameters{served: compactJSON(raw), schema: sch, names: declared}, nil
+	return checkedParameters{served: compactJSON(raw), schema: sch, names: declared, fast: compileFast(obj)}, nil
 }
 
 // checkOutputSchema checks an output schema (DEF-5): a JSON Schema object,

@@ -64,6 +64,7 @@ type Tool struct {
 	output     json.RawMessage // compact JSON Schema, "{}" or "null"
 
 	inSchema  *jsonschema.Schema
+	inFast    *fastSchema        // nil when the input schema has no fast path
 	outSchema *jsonschema.Schema // nil when output is "{}" or "null"
 
 	call Handler

@@ -27,6 +27,17 @@ func (t *Tool) ValidateInput(input json.RawMessage) error {
 	if len(bytes.TrimSpace(input)) == 0 {
 		input = emptyObjectJSON
 	}
+	// The fast path's "valid" is final; on anything else the full path
+	// below decides and words the errors (fastvalidate.go).
+	if t.inFast != nil && t.inFast.check(input) == valid {
+		return nil
+	}
+	return t.validateInputFull(input)
+}
+
+// validateInputFull is ValidateInput without the fast path: input decoded
+// into generic values and checked by the schema validator.
+func (t *Tool) validateInputFull(input json.RawMessage) error {
 	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(input))
 	if err != nil {
 		return invalidInput("", "input is not valid JSON")
