@@ -72,10 +72,15 @@ func MustNewTool[In, Out any](spec ToolSpec, fn func(context.Context, In) (Out, 
 // is decided here, once, so that a call does only the decoding, the call and
 // the encoding.
 func typedHandler[In, Out any](id string, noValue bool, fn func(context.Context, In) (Out, error)) Handler {
+	dec := compileStructDecoder(reflect.TypeFor[In]()) // nil: encoding/json only (fastdecode.go)
+	floatOut := reflect.TypeFor[Out]() == reflect.TypeFor[float64]()
 	return func(ctx context.Context, input json.RawMessage) (json.RawMessage, error) {
 		var in In
-		if err := json.Unmarshal(input, &in); err != nil {
-			return nil, inputDecodeError(err)
+		if dec == nil || !dec.decode(input, reflect.ValueOf(&in).Elem()) {
+			in = *new(In)
+			if err := json.Unmarshal(input, &in); err != nil {
+				return nil, inputDecodeError(err)
+			}
 		}
 		out, err := fn(ctx, in)
 		if err != nil {
@@ -83,6 +88,11 @@ func typedHandler[In, Out any](id string, noValue bool, fn func(context.Context,
 		}
 		if noValue {
 			return nil, nil
+		}
+		if floatOut {
+			if b, ok := appendFloat64(make([]byte, 0, 24), any(out).(float64)); ok {
+				return b, nil
+			}
 		}
 		b, err := json.Marshal(out)
 		if err != nil {
