@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/otc-dev/otc"
@@ -50,11 +53,14 @@ func BenchmarkValidateJSON(b *testing.B) {
 
 // discardWriter is a ResponseWriter that keeps nothing, so that the
 // benchmark measures the handler and not a recorder.
-type discardWriter struct{ h http.Header }
+type discardWriter struct {
+	h    http.Header
+	code int
+}
 
 func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-func (w *discardWriter) WriteHeader(int)             {}
+func (w *discardWriter) WriteHeader(code int)        { w.code = code }
 
 // BenchmarkCallAdd is a whole POST /tools/call through the handler, no
 // network: decode, resolve, validate, run, encode.
@@ -93,6 +99,37 @@ func BenchmarkCallAddParallel(b *testing.B) {
 			r.Body = readCloser{body}
 			clear(w.h)
 			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+// BenchmarkCallAddCallID is BenchmarkCallAddParallel with a new call_id
+// on every call, so that each one claims and completes a record, in the
+// in-memory store: the server's side of durable calls (digest, record
+// handling), without a disk.
+func BenchmarkCallAddCallID(b *testing.B) {
+	s := newServer(b, Options{})
+	h := s.Handler()
+	var seq atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		var buf []byte
+		body := bytes.NewReader(nil)
+		r := httptest.NewRequest("POST", "/tools/call", body)
+		r.Header.Set("Content-Type", "application/json")
+		w := &discardWriter{h: http.Header{}}
+		for pb.Next() {
+			buf = fmt.Appendf(buf[:0], `{"request":{"call_id":"c-%d","tool_id":"Calculator.Add@1.0.0","input":{"a":1.5,"b":2.25}}}`, seq.Add(1))
+			body.Reset(buf)
+			r.Body = io.NopCloser(body)
+			r.ContentLength = int64(len(buf))
+			clear(w.h)
+			h.ServeHTTP(w, r)
+			if w.code != http.StatusOK {
+				b.Errorf("status %d", w.code)
+				return
+			}
 		}
 	})
 }

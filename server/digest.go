@@ -16,7 +16,18 @@ import (
 // compare equal. Numbers keep their text (1.0 and 1 stay different): the
 // same request sent twice has the same numbers, and reading them as floats
 // would merge integers beyond 2^53. data must have passed validateJSON.
+//
+// Input already in that form is returned as it is (isCanonical), not a
+// copy.
 func canonicalJSON(data []byte) ([]byte, error) {
+	if len(data) > 0 && isCanonical(data) {
+		return data, nil
+	}
+	return reencodeJSON(data)
+}
+
+// reencodeJSON is canonicalJSON the long way: decoded and encoded again.
+func reencodeJSON(data []byte) ([]byte, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
 	d.UseNumber()
 	var v any
