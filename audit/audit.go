@@ -10,6 +10,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -58,7 +59,8 @@ type Record struct {
 // Logger writes audit records as JSON lines to an io.Writer. It is safe for
 // concurrent use: the writes of two records never interleave.
 type Logger struct {
-	handler  slog.Handler
+	w        io.Writer
+	mu       sync.Mutex // one record per Write, whole
 	now      func() time.Time
 	all      bool
 	errorLog *slog.Logger
@@ -79,14 +81,7 @@ func New(w io.Writer, opts *Options) *Logger {
 		o.ErrorLog = slog.Default()
 	}
 	return &Logger{
-		handler: slog.NewJSONHandler(w, &slog.HandlerOptions{
-			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-				if len(groups) == 0 && a.Key == slog.LevelKey {
-					return slog.Attr{} // every record has the same level
-				}
-				return a
-			},
-		}),
+		w:        w,
 		now:      o.Now,
 		all:      o.AllRequests,
 		errorLog: o.ErrorLog,
@@ -95,7 +90,8 @@ func New(w io.Writer, opts *Options) *Logger {
 
 // Log writes rec as one JSON line, with rec.Time in UTC (now when zero).
 // Empty optional fields (auth method and failure, tool, call and trace
-// ids) are left out.
+// ids) are left out. It returns once the line was written, with the
+// write's error.
 func (l *Logger) Log(ctx context.Context, rec Record) error {
 	t := rec.Time
 	if t.IsZero() {
@@ -105,27 +101,21 @@ func (l *Logger) Log(ctx context.Context, rec Record) error {
 	if client == "" {
 		client = "anonymous"
 	}
-	r := slog.NewRecord(t.UTC(), slog.LevelInfo, "audit", 0)
-	r.AddAttrs(slog.String("client", clip(client)))
-	optional(&r, "auth_method", rec.AuthMethod)
-	optional(&r, "auth_failure", rec.AuthFailure)
-	r.AddAttrs(
-		slog.String("source_ip", clip(rec.SourceIP)),
-		slog.String("method", clip(rec.Method)),
-		slog.String("path", clip(rec.Path)),
-	)
-	optional(&r, "tool_id", rec.ToolID)
-	optional(&r, "call_id", rec.CallID)
-	optional(&r, "trace_id", rec.TraceID)
-	r.AddAttrs(
-		slog.String("outcome", clip(rec.Outcome)),
-		slog.Int("status", rec.Status),
-		slog.Float64("duration_ms", float64(rec.Duration.Microseconds())/1000),
-	)
-	err := l.handler.Handle(ctx, r)
+	bp := linePool.Get().(*[]byte)
+	*bp = appendRecord((*bp)[:0], t.UTC(), client, &rec)
+	l.mu.Lock()
+	_, err := l.w.Write(*bp)
+	l.mu.Unlock()
+	if cap(*bp) <= 4<<10 {
+		linePool.Put(bp)
+	}
 	l.reportWrite(err)
 	return err
 }
+
+// linePool holds line buffers: a buffer passed to an io.Writer escapes, so
+// one on the stack would be allocated anyway.
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 768); return &b }}
 
 // reportWrite logs when writing starts failing and when it recovers, not
 // on every record: a full disk fails every write.
@@ -138,12 +128,6 @@ func (l *Logger) reportWrite(err error) {
 	}
 	if l.failing.Swap(false) {
 		l.errorLog.Info("audit: writing audit records again")
-	}
-}
-
-func optional(r *slog.Record, key, value string) {
-	if value != "" {
-		r.AddAttrs(slog.String(key, clip(value)))
 	}
 }
 

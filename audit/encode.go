@@ -1,0 +1,138 @@
+package audit
+
+import (
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// appendRecord appends rec as one JSON line, byte for byte what
+// log/slog's JSONHandler wrote for it before this encoder replaced it (with
+// the level left out): records written by earlier versions and by this one
+// look the same to whoever parses the log. t is the record's time in UTC
+// (none is written when it is zero) and client the client's name.
+//
+// slog formatted through an interface per field and allocated for the
+// float; this writes into buf and allocates only when buf must grow, which
+// for a stack buffer of a few hundred bytes is never. encode_test.go
+// compares the two on many records and a fuzzer, so the format cannot drift.
+func appendRecord(buf []byte, t time.Time, client string, rec *Record) []byte {
+	buf = append(buf, '{')
+	if !t.IsZero() {
+		buf = append(buf, `"time":`...)
+		buf = appendTime(buf, t)
+		buf = append(buf, ',')
+	}
+	buf = append(buf, `"msg":"audit"`...)
+	buf = appendField(buf, `,"client":`, client)
+	buf = appendOptional(buf, `,"auth_method":`, rec.AuthMethod)
+	buf = appendOptional(buf, `,"auth_failure":`, rec.AuthFailure)
+	buf = appendField(buf, `,"source_ip":`, rec.SourceIP)
+	buf = appendField(buf, `,"method":`, rec.Method)
+	buf = appendField(buf, `,"path":`, rec.Path)
+	buf = appendOptional(buf, `,"tool_id":`, rec.ToolID)
+	buf = appendOptional(buf, `,"call_id":`, rec.CallID)
+	buf = appendOptional(buf, `,"trace_id":`, rec.TraceID)
+	buf = appendField(buf, `,"outcome":`, rec.Outcome)
+	buf = append(buf, `,"status":`...)
+	buf = strconv.AppendInt(buf, int64(rec.Status), 10)
+	buf = append(buf, `,"duration_ms":`...)
+	buf = appendFloat(buf, float64(rec.Duration.Microseconds())/1000)
+	return append(buf, "}\n"...)
+}
+
+// appendField appends key and the JSON string of value, clipped.
+func appendField(buf []byte, key, value string) []byte {
+	buf = append(buf, key...)
+	return appendString(buf, clip(value))
+}
+
+// appendOptional appends the field only when value is not empty.
+func appendOptional(buf []byte, key, value string) []byte {
+	if value == "" {
+		return buf
+	}
+	return appendField(buf, key, value)
+}
+
+// appendTime appends t as slog does: RFC 3339 with nanoseconds, trailing
+// zeros dropped, and an error string for years RFC 3339 cannot write.
+func appendTime(buf []byte, t time.Time) []byte {
+	if y := t.Year(); y < 0 || y >= 10000 {
+		return appendString(buf, "!ERROR:time.Time year outside of range [0,9999]")
+	}
+	buf = append(buf, '"')
+	buf = t.AppendFormat(buf, time.RFC3339Nano)
+	return append(buf, '"')
+}
+
+// appendFloat appends f as encoding/json does (ES6 number formatting),
+// which slog called for floats. f is never NaN or infinite here: it comes
+// from an integer count of microseconds.
+func appendFloat(buf []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	buf = strconv.AppendFloat(buf, f, format, -1, 64)
+	if format == 'e' {
+		// Shorten e-09 to e-9, as encoding/json does.
+		if n := len(buf); n >= 4 && buf[n-4] == 'e' && buf[n-3] == '-' && buf[n-2] == '0' {
+			buf[n-2] = buf[n-1]
+			buf = buf[:n-1]
+		}
+	}
+	return buf
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a quoted JSON string with slog's escaping:
+// quote, backslash and control characters escaped (\n, \r and \t by name),
+// each byte of invalid UTF-8 as invalidUTF8, U+2028 and U+2029 escaped for
+// JavaScript; everything else, HTML characters and DEL included, as is.
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, invalidUTF8...)
+		case r == '\u2028' || r == '\u2029':
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}
