@@ -10,7 +10,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -59,8 +58,7 @@ type Record struct {
 // Logger writes audit records as JSON lines to an io.Writer. It is safe for
 // concurrent use: the writes of two records never interleave.
 type Logger struct {
-	w        io.Writer
-	mu       sync.Mutex // one record per Write, whole
+	out      *groupWriter
 	now      func() time.Time
 	all      bool
 	errorLog *slog.Logger
@@ -81,7 +79,7 @@ func New(w io.Writer, opts *Options) *Logger {
 		o.ErrorLog = slog.Default()
 	}
 	return &Logger{
-		w:        w,
+		out:      newGroupWriter(w),
 		now:      o.Now,
 		all:      o.AllRequests,
 		errorLog: o.ErrorLog,
@@ -90,8 +88,8 @@ func New(w io.Writer, opts *Options) *Logger {
 
 // Log writes rec as one JSON line, with rec.Time in UTC (now when zero).
 // Empty optional fields (auth method and failure, tool, call and trace
-// ids) are left out. It returns once the line was written, with the
-// write's error.
+// ids) are left out. It returns once the line was written, with the error
+// of the write that carried it; lines of concurrent calls share writes.
 func (l *Logger) Log(ctx context.Context, rec Record) error {
 	t := rec.Time
 	if t.IsZero() {
@@ -101,21 +99,13 @@ func (l *Logger) Log(ctx context.Context, rec Record) error {
 	if client == "" {
 		client = "anonymous"
 	}
-	bp := linePool.Get().(*[]byte)
-	*bp = appendRecord((*bp)[:0], t.UTC(), client, &rec)
-	l.mu.Lock()
-	_, err := l.w.Write(*bp)
-	l.mu.Unlock()
-	if cap(*bp) <= 4<<10 {
-		linePool.Put(bp)
-	}
+	// A record is a few hundred bytes: encoding it into an array on the
+	// stack allocates nothing unless a field is unusually long.
+	var stack [768]byte
+	err := l.out.writeLine(appendRecord(stack[:0], t.UTC(), client, &rec))
 	l.reportWrite(err)
 	return err
 }
-
-// linePool holds line buffers: a buffer passed to an io.Writer escapes, so
-// one on the stack would be allocated anyway.
-var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 768); return &b }}
 
 // reportWrite logs when writing starts failing and when it recovers, not
 // on every record: a full disk fails every write.
