@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"testing"
+
+	"github.com/otc-dev/otc"
 )
 
 func TestIsCanonical(t *testing.T) {
@@ -65,4 +67,31 @@ func FuzzCanonicalJSON(f *testing.F) {
 			t.Fatalf("isCanonical(%q) but re-encoded it is %q", data, slow)
 		}
 	})
+}
+
+// The digest is stored in call records: its value must never change, or
+// repeats of calls recorded before an upgrade would be refused as
+// conflicts. These values were computed by the first implementation.
+//
+// OTC: CALL-6
+func TestRequestDigestStable(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tool   string
+		input  string
+		caller *otc.Caller
+		cc     *otc.CallContext
+		want   string
+	}{
+		{"Anonymous", "Calculator.Add@1.0.0", `{"a":1,"b":2}`, nil, nil,
+			"6692c60242f935afeb9dffdaa78a2f132f7de264f2c16af9e2cb5e3525733ef2"},
+		{"CallerAndUser", "A.B@1.0.0", `{"x":[1,"é"]}`, &otc.Caller{Method: "jwt", Name: "alice"}, &otc.CallContext{UserID: "u-1"},
+			"c2ee1e9dcba3c979e82e00817cca5c802f19d8b4ab58ba5294c2016dba78ed9e"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := requestDigest(tc.tool, []byte(tc.input), tc.caller, tc.cc); got != tc.want {
+				t.Fatalf("requestDigest = %s, want %s", got, tc.want)
+			}
+		})
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"hash"
 
 	"github.com/otc-dev/otc"
 )
@@ -54,34 +53,36 @@ func reencodeJSON(data []byte) ([]byte, error) {
 // client retrying with a refreshed token is still making the same request.
 // The secret and provider ids need no place in it either: they are fixed by
 // the tool's requirements, which the tool id already pins down.
+//
+// The fields are gathered in one pooled buffer and hashed at once: feeding
+// a hash.Hash piece by piece costs an allocation per string converted for
+// its Write, and one for its Sum.
 func requestDigest(toolID string, canonicalInput []byte, caller *otc.Caller, cc *otc.CallContext) string {
-	h := sha256.New()
-	field := func(b []byte) {
-		writeLen(h, len(b))
-		h.Write(b)
-	}
-	field([]byte("otc call digest v1"))
-	field([]byte(toolID))
-	field(canonicalInput)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	b := appendField((*buf)[:0], "otc call digest v1")
+	b = appendField(b, toolID)
+	b = appendField(b, canonicalInput)
 	if caller != nil {
-		field([]byte(caller.Method))
-		field([]byte(caller.Name))
+		b = appendField(b, caller.Method)
+		b = appendField(b, caller.Name)
 	} else {
-		field(nil)
-		field(nil)
+		b = appendField(b, "")
+		b = appendField(b, "")
 	}
 	if cc != nil {
-		field([]byte(cc.UserID))
+		b = appendField(b, cc.UserID)
 	} else {
-		field(nil)
+		b = appendField(b, "")
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	*buf = b
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
-// writeLen prefixes each field with its length, so that no two different
+// appendField appends s prefixed with its length, so that no two different
 // field lists hash the same bytes ("ab"+"c" against "a"+"bc").
-func writeLen(h hash.Hash, n int) {
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(n))
-	h.Write(b[:])
+func appendField[S string | []byte](b []byte, s S) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+	return append(b, s...)
 }
