@@ -5,6 +5,7 @@ import (
 
 	"github.com/otc-dev/otc/internal/httpx"
 	"github.com/otc-dev/otc/internal/reqinfo"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Middleware counts requests by route and status code and observes their
@@ -30,9 +31,9 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 					status = http.StatusInternalServerError
 				}
 			}
-			route := m.routes.value(routeOf(r))
-			m.requests.WithLabelValues(route, statusLabel(status)).Inc()
-			m.requestDuration.WithLabelValues(route).Observe(m.now().Sub(start).Seconds())
+			s := m.requestSeries.get(requestKey{routeOf(r), status}, m.newRequestSeries)
+			s.count.Inc()
+			s.duration.Observe(m.now().Sub(start).Seconds())
 		}()
 		next.ServeHTTP(sw, r)
 		returned = true
@@ -48,4 +49,26 @@ func routeOf(r *http.Request) string {
 		return r.Pattern
 	}
 	return labelUnmatched
+}
+
+// requestKey is what the request metrics are labelled by: the raw route
+// (checked and capped by m.routes) and the status code.
+type requestKey struct {
+	route  string
+	status int
+}
+
+// requestSeries are the series a request with a given requestKey updates.
+type requestSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// newRequestSeries looks up the series of k, for m.requestSeries.
+func (m *Metrics) newRequestSeries(k requestKey) requestSeries {
+	route := m.routes.value(k.route)
+	return requestSeries{
+		count:    m.requests.WithLabelValues(route, statusLabel(k.status)),
+		duration: m.requestDuration.WithLabelValues(route),
+	}
 }

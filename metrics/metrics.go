@@ -56,6 +56,8 @@ type Metrics struct {
 	limiterFailures *prometheus.CounterVec
 
 	routes, tools, outcomes, methods, reasons, kinds *labelSet
+
+	requestSeries seriesCache[requestKey, requestSeries]
 }
 
 var _ ratelimit.Observer = (*Metrics)(nil)
