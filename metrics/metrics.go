@@ -58,6 +58,8 @@ type Metrics struct {
 	routes, tools, outcomes, methods, reasons, kinds *labelSet
 
 	requestSeries seriesCache[requestKey, requestSeries]
+	inFlight      seriesCache[string, prometheus.Gauge]
+	callSeries    seriesCache[callKey, callSeries]
 }
 
 var _ ratelimit.Observer = (*Metrics)(nil)

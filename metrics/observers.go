@@ -1,12 +1,16 @@
 package metrics
 
-import "time"
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // CallStarted counts a tool call as in flight. toolID is the resolved id
 // "Toolkit.Tool@x.y.z"; the server reports only ids of registered tools.
 // Every CallStarted must be followed by one CallFinished with the same id.
 func (m *Metrics) CallStarted(toolID string) {
-	m.callsInFlight.WithLabelValues(m.tools.value(toolID)).Inc()
+	m.inFlight.get(toolID, m.newInFlight).Inc()
 }
 
 // CallFinished counts a finished tool call by outcome (success, tool_error,
@@ -14,10 +18,35 @@ func (m *Metrics) CallStarted(toolID string) {
 // It must follow a CallStarted with the same id, replays included, or the
 // in-flight gauge drifts.
 func (m *Metrics) CallFinished(toolID, outcome string, d time.Duration) {
-	tool := m.tools.value(toolID)
-	m.callsInFlight.WithLabelValues(tool).Dec()
-	m.calls.WithLabelValues(tool, m.outcomes.value(outcome)).Inc()
-	m.callDuration.WithLabelValues(tool).Observe(d.Seconds())
+	m.inFlight.get(toolID, m.newInFlight).Dec()
+	s := m.callSeries.get(callKey{toolID, outcome}, m.newCallSeries)
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
+}
+
+// newInFlight looks up the in-flight gauge of toolID (as reported, before
+// checks), for m.inFlight.
+func (m *Metrics) newInFlight(toolID string) prometheus.Gauge {
+	return m.callsInFlight.WithLabelValues(m.tools.value(toolID))
+}
+
+// callKey is what finished calls are counted by, as reported.
+type callKey struct{ toolID, outcome string }
+
+// callSeries are the series a finished call with a given callKey updates.
+// They are created together, on the first CallFinished, as before caching.
+type callSeries struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// newCallSeries looks up the series of k, for m.callSeries.
+func (m *Metrics) newCallSeries(k callKey) callSeries {
+	tool := m.tools.value(k.toolID)
+	return callSeries{
+		count:    m.calls.WithLabelValues(tool, m.outcomes.value(k.outcome)),
+		duration: m.callDuration.WithLabelValues(tool),
+	}
 }
 
 // AuthFailed counts a request that authentication refused: the method tried
