@@ -15,8 +15,8 @@ import (
 // value a second time and escape HTML for no reader that needs it.
 
 // appendResult appends the CallToolResponse JSON object of res (CALL-2,
-// CALL-8..10). res.Value must be valid JSON; it is compacted as it is
-// copied. A response never carries both value and error (CALL-10): when
+// CALL-8..10). res.Value must be valid JSON (run checks it); it is
+// compacted as it is copied. A response never carries both value and error (CALL-10): when
 // Error is set the value is left out.
 func appendResult(b []byte, res *otc.CallToolResponse) []byte {
 	b = append(b, `{"call_id":`...)
@@ -29,7 +29,12 @@ func appendResult(b []byte, res *otc.CallToolResponse) []byte {
 		return append(b, '}')
 	}
 	b = append(b, `,"success":true`...)
-	if len(res.Value) > 0 {
+	if len(res.Value) > 0 && isCompact(res.Value) {
+		// What json.Compact would copy unchanged: tools' values usually
+		// come from json.Marshal, compact already.
+		b = append(b, `,"value":`...)
+		b = append(b, res.Value...)
+	} else if len(res.Value) > 0 {
 		b = append(b, `,"value":`...)
 		buf := bytes.NewBuffer(b)
 		if err := json.Compact(buf, res.Value); err != nil {
@@ -40,6 +45,31 @@ func appendResult(b []byte, res *otc.CallToolResponse) []byte {
 		b = buf.Bytes()
 	}
 	return append(b, '}')
+}
+
+// isCompact reports whether the JSON text v has no white space between
+// its tokens, which is all json.Compact removes.
+func isCompact(v []byte) bool {
+	inString := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++ // the escaped byte cannot end the string
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ' ', '\t', '\n', '\r':
+			return false
+		}
+	}
+	return true
 }
 
 func appendToolError(b []byte, e *otc.ToolError) []byte {
