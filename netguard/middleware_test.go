@@ -169,3 +169,40 @@ func TestAllowlistRecordsOutcome(t *testing.T) {
 		t.Errorf("outcome (-want +got):\n%s", diff)
 	}
 }
+
+// ClientIP is the canonical spelling of the address, whichever way the
+// peer address was written.
+func TestSourceAddressSpelling(t *testing.T) {
+	res := &netguard.Resolver{TrustedProxies: prefixes("10.0.0.0/8")}
+	tests := []struct{ remote, xff, want string }{
+		{"192.0.2.1:50000", "", "192.0.2.1"},
+		{"192.0.2.1", "", "192.0.2.1"},
+		{"[2001:db8::1]:50000", "", "2001:db8::1"},
+		{"2001:db8::1", "", "2001:db8::1"},
+		{"[2001:DB8:0::1]:50000", "", "2001:db8::1"},
+		{"[2001:db8::1%eth0]:50000", "", "2001:db8::1"},
+		{"[::ffff:192.0.2.1]:50000", "", "192.0.2.1"},
+		{"[::1]:1", "", "::1"},
+		{"10.0.0.2:1", "192.0.2.9", "192.0.2.9"},
+		{"10.0.0.2:1", "10.0.0.2", "10.0.0.2"},
+		{"[10.0.0.2]:1", "", ""},
+		{"@", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.remote+" "+tt.xff, func(t *testing.T) {
+			var got string
+			h := netguard.SourceAddress(res)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got = reqinfo.From(r.Context()).ClientIP
+			}))
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			if tt.xff != "" {
+				r.Header.Set("X-Forwarded-For", tt.xff)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if got != tt.want {
+				t.Errorf("ClientIP = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
