@@ -45,6 +45,7 @@ func (w *workers) run(f func()) {
 // loop runs f, then the jobs it receives, until the server is quiet or
 // the pool has enough idle goroutines.
 func (w *workers) loop(f func()) {
+	growStack()
 	for {
 		f()
 		f = nil // drop the job's references while idle
@@ -65,3 +66,21 @@ func (w *workers) loop(f func()) {
 		}
 	}
 }
+
+// stackReserve is the stack a new pool goroutine makes room for before its
+// first job: what decoding and validating a small input takes.
+const stackReserve = 8 << 10
+
+// growStack grows the calling goroutine's stack to hold stackReserve bytes
+// at once, while the stack is shallow. Left to the tool, the stack would
+// grow from the minimum in several steps, each copying and adjusting every
+// frame of a deep call chain.
+//
+//go:noinline
+func growStack() {
+	var reserve [stackReserve]byte
+	keep(reserve[:])
+}
+
+//go:noinline
+func keep([]byte) {}
