@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -66,6 +67,25 @@ func (w *discardWriter) WriteHeader(code int)        { w.code = code }
 // network: decode, resolve, validate, run, encode.
 func BenchmarkCallAdd(b *testing.B) {
 	s := newServer(b, Options{})
+	h := s.Handler()
+	body := strings.NewReader(addBody)
+	r := httptest.NewRequest("POST", "/tools/call", body)
+	r.Header.Set("Content-Type", "application/json")
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		body.Reset(addBody)
+		r.Body = readCloser{body}
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	}
+}
+
+// BenchmarkCallAddLogged is BenchmarkCallAdd with the call log on: one
+// JSON line per call at info level, written to io.Discard, so that the
+// cost of the line itself shows.
+func BenchmarkCallAddLogged(b *testing.B) {
+	s := newServer(b, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	h := s.Handler()
 	body := strings.NewReader(addBody)
 	r := httptest.NewRequest("POST", "/tools/call", body)
