@@ -1,10 +1,10 @@
 package audit
 
 import (
+	"github.com/otc-dev/otc/internal/jsonx"
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
 
 // appendRecord appends rec as one JSON line, byte for byte what
@@ -86,53 +86,7 @@ func appendFloat(buf []byte, f float64) []byte {
 	return buf
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a quoted JSON string with slog's escaping:
-// quote, backslash and control characters escaped (\n, \r and \t by name),
-// each byte of invalid UTF-8 as invalidUTF8, U+2028 and U+2029 escaped for
-// JavaScript; everything else, HTML characters and DEL included, as is.
+// appendString appends s as log/slog's JSON handler writes it.
 func appendString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, invalidUTF8...)
-		case r == '\u2028' || r == '\u2029':
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
+	return jsonx.AppendString(buf, s, invalidUTF8)
 }

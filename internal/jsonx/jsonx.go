@@ -1,0 +1,66 @@
+// Package jsonx appends JSON text by hand on hot paths (call responses, audit
+// records) where encoding/json's reflection and allocations would dominate.
+package jsonx
+
+import "unicode/utf8"
+
+const hexDigits = "0123456789abcdef"
+
+// Replacement texts for a byte of invalid UTF-8 in AppendString.
+const (
+	// EscapedReplacement is what encoding/json writes: the escape \ufffd.
+	EscapedReplacement = `\ufffd`
+	// RawReplacement is U+FFFD itself, as encoding/json/v2 (and log/slog
+	// built with it) writes.
+	RawReplacement = "\ufffd"
+)
+
+// AppendString appends s to b as a JSON string: quotes, backslashes and
+// control characters escaped (\n, \r, \t by name, others as \u00XX), U+2028
+// and U+2029 escaped (they end lines in JavaScript), and each byte of invalid
+// UTF-8 replaced by invalid (EscapedReplacement or RawReplacement), as the
+// encoder being matched does. HTML characters are not escaped.
+func AppendString(b []byte, s, invalid string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, invalid...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
