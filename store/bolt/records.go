@@ -75,32 +75,11 @@ func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool
 
 // Complete implements store.Store.
 func (s *Store) Complete(ctx context.Context, callID string, response []byte) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	now := s.now()
-	var outcome error
-	err := s.write(func(tx *bbolt.Tx) error {
-		rec, found, err := s.lookup(tx, callID, now)
-		switch {
-		case err != nil:
-			outcome = err
-		case !found:
-			outcome = store.ErrNotFound
-		case rec.State != store.Running:
-			outcome = store.ErrNotRunning
-		default:
-			outcome = nil
-			rec.State = store.Done
-			rec.Response = response
-			return tx.Bucket(recordsBucket).Put([]byte(callID), recordcodec.Encode(rec))
-		}
-		return nil
+	return s.changeRunning(ctx, "complete", callID, func(tx *bbolt.Tx, rec store.Record) error {
+		rec.State = store.Done
+		rec.Response = response
+		return tx.Bucket(recordsBucket).Put([]byte(callID), recordcodec.Encode(rec))
 	})
-	if err != nil {
-		return s.unavailable("complete", err)
-	}
-	return outcome
 }
 
 // Get implements store.Store.
@@ -130,6 +109,19 @@ func (s *Store) Get(ctx context.Context, callID string) (store.Record, error) {
 
 // Release implements store.Store.
 func (s *Store) Release(ctx context.Context, callID string) error {
+	return s.changeRunning(ctx, "release", callID, func(tx *bbolt.Tx, rec store.Record) error {
+		if err := tx.Bucket(recordsBucket).Delete([]byte(callID)); err != nil {
+			return err
+		}
+		return tx.Bucket(expiryBucket).Delete(expiryKeyOf(rec.ExpiresAt, callID))
+	})
+}
+
+// changeRunning applies change to callID's record in one write, if the record
+// is Running. A missing, finished or corrupt record is the call's outcome
+// (ErrNotFound, ErrNotRunning, *CorruptRecordError), not a failed write: the
+// group commit must not retry or fail the other writes of its group for it.
+func (s *Store) changeRunning(ctx context.Context, op, callID string, change func(*bbolt.Tx, store.Record) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -145,16 +137,13 @@ func (s *Store) Release(ctx context.Context, callID string) error {
 		case rec.State != store.Running:
 			outcome = store.ErrNotRunning
 		default:
-			outcome = nil
-			if err := tx.Bucket(recordsBucket).Delete([]byte(callID)); err != nil {
-				return err
-			}
-			return tx.Bucket(expiryBucket).Delete(expiryKeyOf(rec.ExpiresAt, callID))
+			outcome = nil // a retried write starts afresh
+			return change(tx, rec)
 		}
 		return nil
 	})
 	if err != nil {
-		return s.unavailable("release", err)
+		return s.unavailable(op, err)
 	}
 	return outcome
 }
