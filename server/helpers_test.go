@@ -184,7 +184,7 @@ var docs struct {
 
 func loadDocs(t *testing.T) {
 	docs.once.Do(func() {
-		p, err := buildOpenAPI([]string{AuthAPIKey, AuthJWT})
+		p, err := buildOpenAPI([]string{AuthAPIKey, AuthJWT}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

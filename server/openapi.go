@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 )
 
 // openAPITemplate is the OpenAPI 3.1 document of this server's API without
@@ -26,9 +27,9 @@ type openAPIDoc struct {
 }
 
 type openAPIComponents struct {
-	SecuritySchemes map[string]securityScheme `json:"securitySchemes,omitempty"`
-	Responses       json.RawMessage           `json:"responses"`
-	Schemas         json.RawMessage           `json:"schemas"`
+	SecuritySchemes map[string]any  `json:"securitySchemes,omitempty"`
+	Responses       json.RawMessage `json:"responses"`
+	Schemas         json.RawMessage `json:"schemas"`
 }
 
 type securityScheme struct {
@@ -58,7 +59,7 @@ var securitySchemes = map[string]struct {
 // security schemes of methods (AUTH-15), any one of which admits a
 // request ("none" among them: so does no credential at all). /health and
 // /openapi.json keep their own empty requirement.
-func buildOpenAPI(methods []string) (*representation, error) {
+func buildOpenAPI(methods []string, schemes map[string]any) (*representation, error) {
 	var doc openAPIDoc
 	d := json.NewDecoder(bytes.NewReader(openAPITemplate))
 	d.DisallowUnknownFields()
@@ -67,19 +68,34 @@ func buildOpenAPI(methods []string) (*representation, error) {
 	}
 	anonymous := false
 	for _, m := range methods {
-		if m == AuthNone {
-			anonymous = true
-			continue
+		anonymous = anonymous || m == AuthNone
+	}
+	var names []string // one requirement per scheme: any one admits
+	if schemes == nil {
+		schemes = map[string]any{}
+		for _, m := range methods {
+			if m == AuthNone {
+				continue
+			}
+			s, ok := securitySchemes[m]
+			if !ok {
+				return nil, fmt.Errorf("server: no OpenAPI security scheme for auth method %q", m)
+			}
+			schemes[s.name] = s.scheme
+			names = append(names, s.name) // in the order of the methods
 		}
-		s, ok := securitySchemes[m]
-		if !ok {
-			return nil, fmt.Errorf("server: no OpenAPI security scheme for auth method %q", m)
+	} else {
+		for name := range schemes {
+			names = append(names, name)
 		}
+		sort.Strings(names)
+	}
+	for _, name := range names {
 		if doc.Components.SecuritySchemes == nil {
-			doc.Components.SecuritySchemes = make(map[string]securityScheme)
+			doc.Components.SecuritySchemes = make(map[string]any)
 		}
-		doc.Components.SecuritySchemes[s.name] = s.scheme
-		doc.Security = append(doc.Security, map[string][]string{s.name: {}})
+		doc.Components.SecuritySchemes[name] = schemes[name]
+		doc.Security = append(doc.Security, map[string][]string{name: {}})
 	}
 	if anonymous && len(doc.Security) > 0 {
 		// The empty requirement: a request without credentials is admitted.

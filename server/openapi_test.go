@@ -154,7 +154,7 @@ func TestOpenAPIContent(t *testing.T) {
 // The embedded template decodes strictly: a key the server does not know
 // would be lost from the served document.
 func TestOpenAPITemplateRoundTrip(t *testing.T) {
-	p, err := buildOpenAPI(nil)
+	p, err := buildOpenAPI(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,5 +186,36 @@ func TestOfficialDocument(t *testing.T) {
 	} {
 		rec := post(s.Handler(), b)
 		official.ValidateResponse(t, "POST", "/tools/call", rec.Code, rec.Body.Bytes())
+	}
+}
+
+// OTC: AUTH-15 — schemes given by the authentication layer are served as
+// given (so the document states its real JWT lifetime), one requirement
+// each, and "none" still makes authentication optional.
+func TestOpenAPISecuritySchemesFromOptions(t *testing.T) {
+	given := map[string]any{
+		"bearerAuth": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+			"description": "An HS256 JWT with an exp claim at most 5m0s ahead."},
+		"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "OTC-API-Key"},
+	}
+	p, err := buildOpenAPI([]string{AuthJWT, AuthAPIKey, AuthNone}, given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Components struct {
+			SecuritySchemes map[string]any `json:"securitySchemes"`
+		} `json:"components"`
+		Security []map[string][]string `json:"security"`
+	}
+	if err := json.Unmarshal(p.body, &d); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(given, d.Components.SecuritySchemes); diff != "" {
+		t.Errorf("securitySchemes (-given +served):\n%s", diff)
+	}
+	want := []map[string][]string{{"apiKey": {}}, {"bearerAuth": {}}, {}}
+	if diff := cmp.Diff(want, d.Security); diff != "" {
+		t.Errorf("security (-want +got):\n%s", diff)
 	}
 }

@@ -82,6 +82,15 @@ type Options struct {
 	// other methods makes authentication optional in the document.
 	AuthMethods []string
 
+	// SecuritySchemes, when set, are the OpenAPI security scheme objects
+	// of the enabled methods by scheme name, as the authentication layer
+	// describes them (auth.Authenticator.SecuritySchemes): the served
+	// document then says exactly what that layer enforces (its real JWT
+	// lifetime, for one). Nil means the built-in description of each of
+	// AuthMethods. "none" among AuthMethods still makes authentication
+	// optional in the document.
+	SecuritySchemes map[string]any
+
 	// Observer is told when tool calls start and finish (metrics). Nil
 	// means nobody is.
 	Observer CallObserver

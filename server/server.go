@@ -68,7 +68,7 @@ func New(opts Options) (*Server, error) {
 	s.drain.init(opts.DrainGrace)
 	s.workers.init(&s.drain)
 	s.catalog = newCatalog(s.reg, opts.Protect != nil)
-	if s.openapi, err = buildOpenAPI(opts.AuthMethods); err != nil {
+	if s.openapi, err = buildOpenAPI(opts.AuthMethods, opts.SecuritySchemes); err != nil {
 		return nil, err
 	}
 	s.handler = s.routes()

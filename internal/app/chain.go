@@ -7,6 +7,7 @@ import (
 
 	"github.com/otc-dev/otc"
 	"github.com/otc-dev/otc/audit"
+	"github.com/otc-dev/otc/auth"
 	"github.com/otc-dev/otc/internal/config"
 	"github.com/otc-dev/otc/netguard"
 	"github.com/otc-dev/otc/ratelimit"
@@ -63,6 +64,7 @@ func (a *app) buildHandler() error {
 		MaxConcurrentCalls: cfg.MaxConcurrentCalls,
 		Protect:            chain(protect...),
 		AuthMethods:        cfg.AuthMethods(),
+		SecuritySchemes:    securitySchemes(a.authn),
 		Observer:           m,
 		DrainGrace:         cfg.DrainGrace,
 	})
@@ -123,6 +125,20 @@ func closeAfterTransferEncoding(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securitySchemes are the authenticator's own OpenAPI schemes, for the
+// served document (AUTH-15); nil with --auth none, where there are none.
+func securitySchemes(a *auth.Authenticator) map[string]any {
+	schemes := a.SecuritySchemes()
+	if len(schemes) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(schemes))
+	for name, s := range schemes {
+		out[name] = s
+	}
+	return out
 }
 
 // healthExempt lets /health past the allowlist with --health-public.
