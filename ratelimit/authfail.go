@@ -45,13 +45,7 @@ func AuthFailureLimit(l Limiter, rule Rule, opts *Options) func(http.Handler) ht
 			r, info := httpx.EnsureInfo(r)
 			key := "authfail:" + addressKey(clientIP(r, info))
 			d, err := l.Peek(r.Context(), key, rule)
-			switch {
-			case err != nil:
-				g.failed(err)
-			case !d.Allowed:
-				info.Outcome = "rate_limited"
-				g.limited()
-				writeLimited(w, d.RetryAfter, "Too many failed authentication attempts from this address; retry later.")
+			if g.refused(w, info, d, err, "Too many failed authentication attempts from this address; retry later.") {
 				return
 			}
 			next.ServeHTTP(w, r)

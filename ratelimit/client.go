@@ -41,13 +41,7 @@ func ClientLimit(l Limiter, rules func(*otc.Caller) Rule, opts *Options) func(ht
 			}
 			info := reqinfo.From(r.Context())
 			d, err := l.Allow(r.Context(), ClientKey(caller, clientIP(r, info)), rule)
-			switch {
-			case err != nil:
-				g.failed(err)
-			case !d.Allowed:
-				info.Outcome = "rate_limited"
-				g.limited()
-				writeLimited(w, d.RetryAfter, "Too many requests from this client; retry later.")
+			if g.refused(w, info, d, err, "Too many requests from this client; retry later.") {
 				return
 			}
 			next.ServeHTTP(w, r)

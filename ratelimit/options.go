@@ -2,8 +2,11 @@ package ratelimit
 
 import (
 	"log/slog"
+	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/otc-dev/otc/internal/reqinfo"
 )
 
 // Options configures the middleware of this package. A nil *Options means
@@ -46,6 +49,22 @@ func newGuard(kind string, opts *Options) *guard {
 		g.now = time.Now
 	}
 	return g
+}
+
+// refused acts on a limiter's answer: on an error it reports the failure
+// and lets the request through (fail open); when the answer is no, it
+// answers 429 with message and reports true, and the caller stops.
+func (g *guard) refused(w http.ResponseWriter, info *reqinfo.Info, d Decision, err error, message string) bool {
+	switch {
+	case err != nil:
+		g.failed(err)
+	case !d.Allowed:
+		info.Outcome = "rate_limited"
+		g.limited()
+		writeLimited(w, d.RetryAfter, message)
+		return true
+	}
+	return false
 }
 
 func (g *guard) limited() {
