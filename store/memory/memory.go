@@ -102,19 +102,29 @@ func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool
 func (s *Store) Complete(ctx context.Context, callID string, response []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.usable(ctx); err != nil {
-		return err
-	}
-	e, err := s.live(callID)
+	e, err := s.running(ctx, callID)
 	if err != nil {
 		return err
-	}
-	if e.rec.State != store.Running {
-		return store.ErrNotRunning
 	}
 	e.rec.State = store.Done
 	e.rec.Response = append([]byte(nil), response...)
 	return nil
+}
+
+// running returns callID's live record if it is Running, for Complete and
+// Release. The caller holds s.mu.
+func (s *Store) running(ctx context.Context, callID string) (*entry, error) {
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	e, err := s.live(callID)
+	if err != nil {
+		return nil, err
+	}
+	if e.rec.State != store.Running {
+		return nil, store.ErrNotRunning
+	}
+	return e, nil
 }
 
 // Get implements store.Store.
@@ -135,15 +145,9 @@ func (s *Store) Get(ctx context.Context, callID string) (store.Record, error) {
 func (s *Store) Release(ctx context.Context, callID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.usable(ctx); err != nil {
-		return err
-	}
-	e, err := s.live(callID)
+	e, err := s.running(ctx, callID)
 	if err != nil {
 		return err
-	}
-	if e.rec.State != store.Running {
-		return store.ErrNotRunning
 	}
 	s.remove(e)
 	return nil
