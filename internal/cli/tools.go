@@ -89,7 +89,7 @@ such tool, refused the request (authentication) or could not be reached.`,
 			}
 			def, ok := client.FindTool(defs, args[0])
 			if !ok {
-				return &ExitError{Code: ExitAuthOrSrv, Err: fmt.Errorf("the server has no tool %s (see otc tools list)", args[0])}
+				return &ExitError{Code: ExitAuthOrSrv, Err: errNoTool(args[0])}
 			}
 			if f.output == outputJSON {
 				return writeIndentedJSON(cmd.OutOrStdout(), def)
