@@ -88,6 +88,23 @@ func LoadJWTSecretsFile(path string) ([][]byte, error) {
 	return ParseJWTSecrets(text)
 }
 
+// LoadCredentialEntries reads a credential file and returns its entries as
+// ParseAPIKeys and ParseJWTSecrets split them (commas and new lines, "#"
+// comments and blank lines skipped, spaces trimmed), unparsed: for clients
+// that send a value themselves, such as the CLI beside a local server.
+func LoadCredentialEntries(path string) ([]string, error) {
+	text, err := readCredentialFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var entries []string
+	err = forEachEntry(text, func(_, entry string) error {
+		entries = append(entries, entry)
+		return nil
+	})
+	return entries, err
+}
+
 func readCredentialFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {

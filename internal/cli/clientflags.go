@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,9 +29,6 @@ const (
 // audienceEnv is the variable of --audience. It is not EnvName("audience")
 // because the audience only makes sense with a JWT, and the name says so.
 const audienceEnv = "OTC_JWT_AUDIENCE"
-
-// maxClientCredentialFile bounds a secret file read by a client command.
-const maxClientCredentialFile = 1 << 20
 
 // clientFlags are the flags that every client command (health, tools, call)
 // takes: where the server is, how to authenticate, how to print.
@@ -148,11 +144,11 @@ func generatedCredentials(dataDir string) credentials {
 		return credentials{jwtSecret: []byte(secret), source: path}
 	}
 	path = filepath.Join(dataDir, auth.APIKeysFileName)
-	text, err := readClientCredentialFile(path)
+	entries, err := auth.LoadCredentialEntries(path)
 	if err != nil {
 		return credentials{}
 	}
-	for _, entry := range credentialEntries(text) {
+	for _, entry := range entries {
 		name, key, named := strings.Cut(entry, "=")
 		if !named {
 			key = name
@@ -168,50 +164,11 @@ func generatedCredentials(dataDir string) credentials {
 
 // firstCredential returns the first entry of a credential file.
 func firstCredential(path string) (string, error) {
-	text, err := readClientCredentialFile(path)
-	if err != nil {
+	entries, err := auth.LoadCredentialEntries(path)
+	if err != nil || len(entries) == 0 {
 		return "", err
 	}
-	if entries := credentialEntries(text); len(entries) > 0 {
-		return entries[0], nil
-	}
-	return "", nil
-}
-
-// readClientCredentialFile reads a credential file, bounded in size.
-func readClientCredentialFile(path string) (string, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxClientCredentialFile+1))
-	if err != nil {
-		return "", err
-	}
-	if len(b) > maxClientCredentialFile {
-		return "", fmt.Errorf("%s is larger than %d bytes", path, maxClientCredentialFile)
-	}
-	return string(b), nil
-}
-
-// credentialEntries splits a credential file as the server reads it (see
-// auth.ParseAPIKeys): entries separated by new lines or commas, spaces
-// trimmed, blank lines and "#" comment lines skipped.
-func credentialEntries(text string) []string {
-	var entries []string
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		for _, e := range strings.Split(line, ",") {
-			if e = strings.TrimSpace(e); e != "" {
-				entries = append(entries, e)
-			}
-		}
-	}
-	return entries
+	return entries[0], nil
 }
 
 // urlIsLoopback reports whether raw is a URL whose host is this machine.
