@@ -177,9 +177,10 @@ func (a *app) announce() {
 		scheme = "https"
 	}
 	methods := strings.Join(a.cfg.AuthMethods(), ",")
+	tools := len(a.registry.Tools())
 	fmt.Fprintf(a.stdout, "otc: serving %d tools on %s://%s (auth: %s, store: %s, instance: %s)\n",
-		len(a.registry.Tools()), scheme, a.listeners[0].addr, methods, a.storeName, a.instanceID)
-	a.logger.Info("serving", "addr", a.listeners[0].addr, "auth", methods, "tools", len(a.registry.Tools()),
+		tools, scheme, a.listeners[0].addr, methods, a.storeName, a.instanceID)
+	a.logger.Info("serving", "addr", a.listeners[0].addr, "auth", methods, "tools", tools,
 		"store", a.storeName, "instance", a.instanceID)
 }
 

@@ -16,27 +16,26 @@ import (
 // byte 1 the format version, byte 2 the state. They answer 1 for done, 0
 // for no record, -1 for a record that is not Running, -2 for a header they
 // do not know. Running is 1 and Done 2 (store.State).
-var (
-	// completeScript appends the response to a Running record and marks it
-	// Done, keeping its TTL.
-	completeScript = goredis.NewScript(`
+// runningGuard starts both scripts: it returns unless KEYS[1] holds a
+// Running record, leaving that record in v.
+const runningGuard = `
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 if string.byte(v, 1) ~= 1 then return -2 end
 local state = string.byte(v, 2)
 if state == 2 then return -1 end
 if state ~= 1 then return -2 end
+`
+
+var (
+	// completeScript appends the response to a Running record and marks it
+	// Done, keeping its TTL.
+	completeScript = goredis.NewScript(runningGuard + `
 redis.call('SET', KEYS[1], string.sub(v, 1, 1) .. '\2' .. string.sub(v, 3) .. ARGV[1], 'KEEPTTL')
 return 1
 `)
 	// releaseScript deletes a Running record.
-	releaseScript = goredis.NewScript(`
-local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
-if string.byte(v, 1) ~= 1 then return -2 end
-local state = string.byte(v, 2)
-if state == 2 then return -1 end
-if state ~= 1 then return -2 end
+	releaseScript = goredis.NewScript(runningGuard + `
 redis.call('DEL', KEYS[1])
 return 1
 `)
