@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"github.com/otc-dev/otc/netguard"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -71,7 +72,8 @@ func New(opts Options) (*Server, error) {
 	if s.openapi, err = buildOpenAPI(opts.AuthMethods, opts.SecuritySchemes); err != nil {
 		return nil, err
 	}
-	s.handler = s.routes()
+	// Every embedding of the server gets this, not only otc serve's chain.
+	s.handler = netguard.CloseAfterTransferEncoding(s.routes())
 	return s, nil
 }
 

@@ -17,7 +17,7 @@ import (
 // buildHandler composes the protocol server and the middleware around it.
 // This is the one place where the order of the chain is written:
 //
-//	close-after-chunked → request info → source address → metrics → audit → IP allowlist → routes
+//	close-after-Transfer-Encoding → request info → source address → metrics → audit → IP allowlist → routes
 //	  /health, /openapi.json, /metrics: no authentication
 //	  /tools, /tools/call: failed-auth limit → authentication → client rate limit → protocol
 //
@@ -96,7 +96,8 @@ func (a *app) buildHandler() error {
 		return err
 	}
 	outer := []func(http.Handler) http.Handler{
-		closeAfterTransferEncoding,
+		// Also on /metrics, which shares the listener (the server has its own).
+		netguard.CloseAfterTransferEncoding,
 		netguard.RequestInfo,
 		netguard.SourceAddress(&netguard.Resolver{TrustedProxies: proxies, Header: header}),
 		m.Middleware,
@@ -107,24 +108,6 @@ func (a *app) buildHandler() error {
 	}
 	a.handler = chain(outer...)(mux)
 	return nil
-}
-
-// closeAfterTransferEncoding closes the connection after answering any
-// request that came with a Transfer-Encoding. net/http drops a
-// Content-Length sent beside "Transfer-Encoding: chunked" and keeps the
-// connection open, so bytes that a front proxy counted as this request's
-// body would be served here as a second, smuggled request. RFC 9112 §6.1
-// says a server receiving both MUST close the connection after responding;
-// net/http no longer shows whether Content-Length was there, so every
-// request with a transfer coding gets its own connection. Clients of this
-// API send Content-Length; chunked uploads only lose keep-alive.
-func closeAfterTransferEncoding(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(r.TransferEncoding) > 0 {
-			w.Header().Set("Connection", "close")
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // securitySchemes are the authenticator's own OpenAPI schemes, for the
