@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -102,7 +104,10 @@ func runRole(role, configPath, cpuProfile string) error {
 }
 
 // startCPUProfile starts a CPU profile into path, unless path is empty, and
-// returns the function that ends it.
+// returns the function that ends it, which also writes the allocation
+// profile of the process's whole life beside it (path with ".allocs"
+// before the extension): allocations per request are what the garbage
+// collector's share of a profile comes from.
 func startCPUProfile(path string) (stop func(), err error) {
 	if path == "" {
 		return func() {}, nil
@@ -118,5 +123,22 @@ func startCPUProfile(path string) (stop func(), err error) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+		writeAllocsProfile(strings.TrimSuffix(path, filepath.Ext(path)) + ".allocs" + filepath.Ext(path))
 	}, nil
+}
+
+// writeAllocsProfile writes the "allocs" profile to path; a failure is
+// reported on standard error and otherwise ignored, as the CPU profile is
+// already written.
+func writeAllocsProfile(path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: allocation profile:", err)
+	}
 }
