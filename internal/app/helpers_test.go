@@ -57,7 +57,7 @@ type serveOptions struct {
 // parseConfig builds the configuration the way "otc serve" does: flags
 // through RegisterFlags (so that defaults apply), the config file, the
 // secret environment, Validate.
-func parseConfig(t *testing.T, o serveOptions) (*config.Serve, error) {
+func parseConfig(t testing.TB, o serveOptions) (*config.Serve, error) {
 	t.Helper()
 	if o.dataDir == "" {
 		o.dataDir = t.TempDir()
@@ -119,7 +119,7 @@ type testServer struct {
 }
 
 // buildApp runs build with captured output, as Run does.
-func buildApp(t *testing.T, cfg *config.Serve) (*app, *syncBuffer, *syncBuffer, error) {
+func buildApp(t testing.TB, cfg *config.Serve) (*app, *syncBuffer, *syncBuffer, error) {
 	t.Helper()
 	stdout, stderr := new(syncBuffer), new(syncBuffer)
 	a, err := build(context.Background(), cfg, stdout, stderr, newLogger(cfg, stderr))
