@@ -101,6 +101,9 @@ type storedKey struct {
 	name   string
 	digest [32]byte
 	tools  *toolSet
+	// id is what the key establishes, built once when the key is loaded
+	// and shared, read-only, by every request that presents it.
+	id *identity
 }
 
 // matchAPIKey returns the index of the stored key whose digest is SHA-256
@@ -151,7 +154,8 @@ func compileKeys(keys []APIKey, allowShort bool) ([]storedKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("auth: API key %q: %w", k.Name, err)
 		}
-		out = append(out, storedKey{name: k.Name, digest: k.Digest, tools: tools})
+		out = append(out, storedKey{name: k.Name, digest: k.Digest, tools: tools,
+			id: &identity{method: MethodAPIKey, name: k.Name, tools: []*toolSet{tools}}})
 	}
 	return out, nil
 }

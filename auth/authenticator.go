@@ -173,7 +173,9 @@ func (a *Authenticator) Authenticate(r *http.Request) (*otc.Caller, error) {
 		return nil, f
 	}
 	set := a.creds.Load()
-	var ids []*identity
+	// At most one identity per kind of credential: room on the stack.
+	var idsBuf [3]*identity
+	ids := idsBuf[:0]
 	if p.hasAPIKey {
 		id, f := checkAPIKey(set.keys, p.apiKey)
 		if f != nil {
@@ -259,8 +261,7 @@ func checkAPIKey(keys []storedKey, presented string) (*identity, *Failure) {
 	if i < 0 {
 		return nil, fail(MethodAPIKey, ReasonUnknownKey, nil)
 	}
-	k := &keys[i]
-	return &identity{method: MethodAPIKey, name: k.name, tools: []*toolSet{k.tools}}, nil
+	return keys[i].id, nil
 }
 
 // checkJWT verifies a token and its claims (AUTH-8..14, AUTHZ-1..4). A
@@ -275,11 +276,10 @@ func (a *Authenticator) checkJWT(set *credentialSet, raw string) (*identity, *Fa
 				set.tokens.drop(key)
 				return nil, f
 			}
-			// Each request gets its own identity and audience slice, so
-			// that no request can change what another one sees.
-			id := *e.id
-			id.audience = slices.Clone(id.audience)
-			return &id, nil
+			// The cached identity is shared and never written: callerOf
+			// copies what a request may see (and may change) into a
+			// Caller of the request's own.
+			return e.id, nil
 		}
 	}
 	id, c, f := a.verifyJWTIdentity(set.secrets, raw, tr)
@@ -350,11 +350,15 @@ func callerOf(ids []*identity) *otc.Caller {
 	for _, id := range ids {
 		sets = append(sets, id.tools...)
 	}
+	// Each request gets its own Caller and audience slice, so that no
+	// request (nor a tool it runs) can change what another one sees: an
+	// identity may come from the token cache, shared by every request
+	// with the same token.
 	return &otc.Caller{
 		Method:   string(primary.method),
 		Name:     primary.name,
 		Subject:  primary.subject,
-		Audience: primary.audience,
+		Audience: slices.Clone(primary.audience),
 		Allow:    allowFunc(sets...),
 	}
 }
