@@ -85,6 +85,12 @@ func addressKey(ip string) string {
 	}
 	a = a.Unmap()
 	if a.Is4() {
+		// The text as given when it is the canonical form already, as a
+		// resolved source address is: no new string per request.
+		var buf [len("255.255.255.255")]byte
+		if string(a.AppendTo(buf[:0])) == ip {
+			return ip
+		}
 		return a.String()
 	}
 	p, _ := a.WithZone("").Prefix(64) // cannot fail for an IPv6 address without zone
