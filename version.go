@@ -28,14 +28,21 @@ func ParseVersion(s string) (Version, error) {
 // parseVersion is ParseVersion with errors that do not repeat s, for callers
 // that quote it themselves.
 func parseVersion(s string) (Version, error) {
-	parts := strings.SplitN(s, ".", 4) // a fourth part is an error; no need to split further
-	if len(parts) != 3 {
-		return Version{}, errors.New("want x.y.z")
-	}
 	var n [3]uint64
-	for i, p := range parts {
+	rest := s
+	for i := range n {
+		part := rest
+		if i < 2 {
+			dot := strings.IndexByte(rest, '.')
+			if dot < 0 {
+				return Version{}, errors.New("want x.y.z")
+			}
+			part, rest = rest[:dot], rest[dot+1:]
+		} else if strings.IndexByte(rest, '.') >= 0 {
+			return Version{}, errors.New("want x.y.z")
+		}
 		var err error
-		if n[i], err = parseVersionNumber(p); err != nil {
+		if n[i], err = parseVersionNumber(part); err != nil {
 			return Version{}, fmt.Errorf("%s: %w", [...]string{"major", "minor", "patch"}[i], err)
 		}
 	}
