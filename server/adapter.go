@@ -25,13 +25,15 @@ type exchange struct {
 	status int    // status of a response the handler wrote itself
 	toolID string // resolved tool id
 	// requested is the tool id asked for, logged (in canonical form) when
-	// it did not resolve: an unknown or denied tool.
-	requested *otc.ToolRef
-	callID    string
-	traceID   string
-	outcome   string
-	stack     []byte // a tool panic's stack, logged with the call
-	bug       string // a tool bug (invalid output), logged with the call
+	// it did not resolve: an unknown or denied tool. Held by value (with
+	// hasRequested) so that parsing a tool id allocates nothing.
+	requested    otc.ToolRef
+	hasRequested bool
+	callID       string
+	traceID      string
+	outcome      string
+	stack        []byte // a tool panic's stack, logged with the call
+	bug          string // a tool bug (invalid output), logged with the call
 	// storeErr is a failure to complete or release a call record after
 	// the response was decided; it does not change the response.
 	storeErr error
@@ -152,7 +154,7 @@ func (s *Server) report(r *http.Request, route string, x *exchange, err error, d
 			slog.String("trace_id", x.traceID),
 			slog.String("tool_id", x.toolID),
 		)
-		if x.toolID == "" && x.requested != nil {
+		if x.toolID == "" && x.hasRequested {
 			attrs = append(attrs, slog.String("requested_tool_id", x.requested.String()))
 		}
 	}

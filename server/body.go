@@ -47,29 +47,41 @@ func unsupportedMediaType() error {
 
 // readBody reads the whole request body, refusing one over limit bytes
 // with 413 before reading it all.
+//
+// A body of announced length is read straight from r.Body, which net/http
+// ends at Content-Length, with the limit checked here; only a chunked body
+// (no length) goes through http.MaxBytesReader, which also tells net/http
+// to close the connection once the limit is passed. That saves a reader per
+// request on the call path.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	tooLarge := &otc.Error{Code: otc.CodePayloadTooLarge, Message: "The request body is too large."}
 	if r.ContentLength > limit {
-		return nil, tooLarge
+		return nil, bodyTooLarge()
 	}
 	size := r.ContentLength
+	body := r.Body
 	if size < 0 {
 		size = 512
+		body = http.MaxBytesReader(w, r.Body, limit)
 	}
 	// One byte more than the body, so that the read sees EOF without
 	// growing the buffer.
 	buf := make([]byte, 0, size+1)
-	body := http.MaxBytesReader(w, r.Body, limit)
 	for {
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			// A body longer than it announced (only a handler called
+			// with a hand-made request can see one: net/http stops at
+			// Content-Length).
+			return nil, bodyTooLarge()
+		}
 		if errors.Is(err, io.EOF) {
 			return buf, nil
 		}
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return nil, tooLarge
+				return nil, bodyTooLarge()
 			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
@@ -81,4 +93,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 			buf = append(buf, 0)[:len(buf)]
 		}
 	}
+}
+
+// bodyTooLarge is the 413 of readBody, built only when needed.
+func bodyTooLarge() error {
+	return &otc.Error{Code: otc.CodePayloadTooLarge, Message: "The request body is too large."}
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/google/uuid"
 	"github.com/otc-dev/otc"
 )
 
@@ -85,9 +84,7 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request, x *exchange)
 		return s.callOnce(w, r, x, c)
 	}
 	// No call_id: the server names the call and keeps no record (CALL-6).
-	if c.info.CallID, err = newCallID(); err != nil {
-		return err
-	}
+	c.info.CallID = newCallID(s.now())
 	x.callID = c.info.CallID
 	res, err := s.run(r.Context(), c, x)
 	if err != nil {
@@ -110,7 +107,7 @@ func (s *Server) resolve(id string, caller *otc.Caller, x *exchange) (*otc.Tool,
 		return nil, &otc.Error{Code: otc.CodeUnknownTool, Message: "The tool id is not valid.",
 			DeveloperMessage: err.Error() + " (DEF-1)", Err: err}
 	}
-	x.requested = &ref
+	x.requested, x.hasRequested = ref, true
 	// MayUse is asked only of a caller with an allow list: building the
 	// qualified name costs an allocation on every call.
 	if caller != nil && caller.Allow != nil && !caller.MayUse(ref.QualifiedName()) {
@@ -150,22 +147,30 @@ func invalidInput(err error) error {
 	return &otc.Error{Code: otc.CodeInvalidInput, Message: "The input does not match the tool's input schema.", Err: err}
 }
 
-// newCallID names a call that came without a call_id: a UUIDv7, which
-// sorts by time in logs and stores.
-func newCallID() (string, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return "", err
-	}
-	return id.String(), nil
-}
-
 // Header values shared by every call response; net/http only reads them.
 var (
 	headerJSON    = []string{"application/json"}
 	headerNoStore = []string{"no-store"}
 	headerNosniff = []string{"nosniff"}
 )
+
+// contentLengths are the Content-Length values of small bodies, made once:
+// a response of one of these lengths allocates no header value.
+var contentLengths = func() (t [1024][]string) {
+	for n := range t {
+		t[n] = []string{strconv.Itoa(n)}
+	}
+	return t
+}()
+
+// contentLength returns the Content-Length header value of an n-byte body.
+// net/http only reads header values, so they may be shared.
+func contentLength(n int) []string {
+	if n < len(contentLengths) {
+		return contentLengths[n]
+	}
+	return []string{strconv.Itoa(n)}
+}
 
 // writeResult writes the 200 envelope of a call with result, a
 // CallToolResponse object, fresh or replayed byte for byte.
@@ -177,7 +182,7 @@ func (s *Server) writeResult(w http.ResponseWriter, x *exchange, result []byte) 
 	h["Content-Type"] = headerJSON
 	h["Cache-Control"] = headerNoStore
 	h["X-Content-Type-Options"] = headerNosniff
-	h["Content-Length"] = []string{strconv.Itoa(len(*buf))}
+	h["Content-Length"] = contentLength(len(*buf))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(*buf)
 }

@@ -60,19 +60,10 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 	toolCtx := otc.NewCallContext(callCtx, c.info, c.secrets, c.tokens)
 
 	start := s.now()
-	done := make(chan toolOutcome, 1)
+	job := newToolJob(s, c, toolCtx)
+	done := job.done
 	s.drain.hold()
-	s.workers.run(func() {
-		defer s.drain.leave()
-		defer s.limits.release(toolID, c.spec.MaxConcurrent)
-		defer func() {
-			if p := recover(); p != nil {
-				done <- toolOutcome{panic: p, stack: debug.Stack()}
-			}
-		}()
-		v, err := c.tool.Call(toolCtx, c.input)
-		done <- toolOutcome{value: v, err: err}
-	})
+	s.workers.run(job)
 
 	var out toolOutcome
 	finished := true
@@ -87,6 +78,11 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 		// returned or its context ended, no one needs to watch any more.
 		cancel(context.Cause(s.drain.stop))
 		out, finished = returnedBy(done)
+	}
+	if finished {
+		// The tool has answered: nothing refers to the job any more. A job
+		// whose tool may still send on done is left to the collector.
+		job.recycle()
 	}
 	elapsed := s.now().Sub(start)
 	res.Duration = durationMS(elapsed)
@@ -121,6 +117,53 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 	x.outcome = outcome
 	s.observeFinish(toolID, outcome, elapsed)
 	return res, nil
+}
+
+// toolJob is one call of a tool on a pool goroutine: what the goroutine
+// needs, and the channel it answers on. Jobs are recycled (with their
+// channel) once the tool's answer was received, so that a call allocates
+// neither a closure nor a channel.
+type toolJob struct {
+	s     *Server
+	tool  *otc.Tool
+	ctx   context.Context
+	input json.RawMessage
+	limit int
+	done  chan toolOutcome
+}
+
+// newToolJob takes a job from s's pool. The pool is the Server's own, not
+// the package's: a channel belongs to the synctest bubble it was made in,
+// and a Server used in a bubble is made in it.
+func newToolJob(s *Server, c *call, ctx context.Context) *toolJob {
+	j, _ := s.toolJobs.Get().(*toolJob)
+	if j == nil {
+		j = &toolJob{done: make(chan toolOutcome, 1)}
+	}
+	j.s, j.tool, j.ctx, j.input, j.limit = s, c.tool, ctx, c.input, c.spec.MaxConcurrent
+	return j
+}
+
+// run runs the tool and sends its outcome on done, on a pool goroutine.
+func (j *toolJob) run() {
+	s := j.s
+	defer s.drain.leave()
+	defer s.limits.release(j.tool.ID(), j.limit)
+	defer func() {
+		if p := recover(); p != nil {
+			j.done <- toolOutcome{panic: p, stack: debug.Stack()}
+		}
+	}()
+	v, err := j.tool.Call(j.ctx, j.input)
+	j.done <- toolOutcome{value: v, err: err}
+}
+
+// recycle returns j to the pool. Only the caller that received the tool's
+// outcome may call it: the channel is empty and the tool has returned.
+func (j *toolJob) recycle() {
+	s := j.s
+	*j = toolJob{done: j.done}
+	s.toolJobs.Put(j)
 }
 
 // returnedBy returns what the tool sent on done, if it has: a tool that

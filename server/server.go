@@ -36,6 +36,8 @@ type Server struct {
 	limits  limits
 	drain   drain
 	workers workers
+	// toolJobs recycles the jobs of run (*toolJob).
+	toolJobs sync.Pool
 
 	// running maps the call_id of each call this Server is running to a
 	// channel closed when its record is complete, so that repeats waiting

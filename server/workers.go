@@ -23,18 +23,26 @@ const maxIdleWorkers = 128
 type workers struct {
 	// jobs is unbuffered: a send succeeds only when an idle goroutine is
 	// receiving, and then that goroutine runs the job at once.
-	jobs  chan func()
+	jobs  chan job
 	idle  atomic.Int32
 	drain *drain
 }
 
 func (w *workers) init(d *drain) {
-	w.jobs = make(chan func())
+	w.jobs = make(chan job)
 	w.drain = d
 }
 
+// job is work for the pool: a *toolJob, or a jobFunc in tests.
+type job interface{ run() }
+
+// jobFunc is a func as a job.
+type jobFunc func()
+
+func (f jobFunc) run() { f() }
+
 // run runs f on an idle goroutine, or a new one.
-func (w *workers) run(f func()) {
+func (w *workers) run(f job) {
 	select {
 	case w.jobs <- f:
 	default:
@@ -44,10 +52,10 @@ func (w *workers) run(f func()) {
 
 // loop runs f, then the jobs it receives, until the server is quiet or
 // the pool has enough idle goroutines.
-func (w *workers) loop(f func()) {
+func (w *workers) loop(f job) {
 	growStack()
 	for {
-		f()
+		f.run()
 		f = nil // drop the job's references while idle
 		quiet := w.drain.busy()
 		if quiet == nil {

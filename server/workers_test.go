@@ -35,7 +35,7 @@ func TestWorkers(t *testing.T) {
 				var ran sync.WaitGroup
 				ran.Add(tc.parallel)
 				for range tc.parallel {
-					w.run(func() { <-release; ran.Done() })
+					w.run(jobFunc(func() { <-release; ran.Done() }))
 				}
 				synctest.Wait()
 				if got := w.idle.Load(); got != 0 {
@@ -50,7 +50,7 @@ func TestWorkers(t *testing.T) {
 
 				// The next job runs on a waiting goroutine.
 				block := make(chan struct{})
-				w.run(func() { <-block })
+				w.run(jobFunc(func() { <-block }))
 				synctest.Wait()
 				if got := w.idle.Load(); got != tc.wantIdle-1 {
 					t.Fatalf("idle while a second job runs = %d, want %d", got, tc.wantIdle-1)
@@ -89,7 +89,7 @@ func TestWorkersQuietServer(t *testing.T) {
 		}
 		defer d.leave()
 		done := make(chan struct{})
-		w.run(func() { close(done) })
+		w.run(jobFunc(func() { close(done) }))
 		<-done
 		synctest.Wait()
 		if got := w.idle.Load(); got != 0 {

@@ -73,10 +73,9 @@ func (a *app) buildHandler() error {
 	}
 	a.server = srv
 
-	mux := http.NewServeMux()
-	mux.Handle("/", srv.Handler())
+	var mux http.Handler = srv.Handler()
 	if cfg.Metrics && cfg.MetricsAddr == "" {
-		mux.Handle("GET /metrics", m.Handler())
+		mux = withMetricsRoute(mux, m.Handler())
 	}
 
 	allow, err := netguard.ParsePrefixes(strings.Join(cfg.IPAllow, ","))
@@ -108,6 +107,22 @@ func (a *app) buildHandler() error {
 	}
 	a.handler = chain(outer...)(mux)
 	return nil
+}
+
+// withMetricsRoute serves GET (and HEAD) /metrics with metrics and
+// everything else with next, the protocol server, whose own mux answers
+// unknown paths and methods. A ServeMux with "/" and "GET /metrics" would
+// do the same at a cost on every request: "/" matches every path only as a
+// prefix, so the mux also tries the path with a slash added (a redirect
+// check), allocating twice.
+func withMetricsRoute(next, metrics http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // securitySchemes are the authenticator's own OpenAPI schemes, for the
