@@ -52,11 +52,13 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 		o.CallStarted(toolID)
 	}
 
-	callCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	// One context for the three ends of a call (deadline, client gone,
+	// Shutdown): a cancel-with-cause context under the deadline's would
+	// cost three allocations more on every call. A call cancelled by
+	// Shutdown is told apart by stopped, below, not by the context's cause.
 	timeout := s.timeoutOf(c.spec)
-	callCtx, cancelTimeout := context.WithTimeoutCause(callCtx, timeout, errCallTimeout)
-	defer cancelTimeout()
+	callCtx, cancel := context.WithTimeoutCause(ctx, timeout, errCallTimeout)
+	defer cancel()
 	toolCtx := otc.NewCallContext(callCtx, c.info, c.secrets, c.tokens)
 
 	start := s.now()
@@ -66,7 +68,7 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 	s.workers.run(job)
 
 	var out toolOutcome
-	finished := true
+	finished, stopped := true, false
 	select {
 	case out = <-done:
 	case <-callCtx.Done():
@@ -76,7 +78,8 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 		// context.AfterFunc on every call: that registers each call with
 		// the one context all calls share, under its lock. Once the tool
 		// returned or its context ended, no one needs to watch any more.
-		cancel(context.Cause(s.drain.stop))
+		stopped = true
+		cancel()
 		out, finished = returnedBy(done)
 	}
 	if finished {
@@ -93,7 +96,11 @@ func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolRes
 		// The tool failed after its context ended: whatever it says, it
 		// failed because of that (and which of the two the select saw
 		// first must not change the answer).
-		outcome, res.Error = interrupted(context.Cause(callCtx), timeout)
+		cause := context.Cause(callCtx)
+		if stopped {
+			cause = context.Cause(s.drain.stop)
+		}
+		outcome, res.Error = interrupted(cause, timeout)
 	case out.panic != nil:
 		outcome = OutcomePanic
 		x.stack = out.stack
