@@ -21,9 +21,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request, x *exchange) error
 // exchange is what a handler learns about its request, for the error body,
 // the call log, reqinfo and the observer. Nothing in it is secret.
 type exchange struct {
-	schema string // negotiated $schema, echoed in error bodies
-	status int    // status of a response the handler wrote itself
-	toolID string // resolved tool id
+	start  time.Time // when the handler started: one clock read serves all
+	schema string    // negotiated $schema, echoed in error bodies
+	status int       // status of a response the handler wrote itself
+	toolID string    // resolved tool id
 	// requested is the tool id asked for, logged (in canonical form) when
 	// it did not resolve: an unknown or denied tool. Held by value (with
 	// hasRequested) so that parsing a tool id allocates nothing.
@@ -45,7 +46,7 @@ type exchange struct {
 func (s *Server) adapt(route string, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.now()
-		x := &exchange{status: http.StatusOK}
+		x := &exchange{status: http.StatusOK, start: start}
 		err := s.serveSafely(h, w, r, x)
 		if err != nil {
 			x.status = statusOf(err)

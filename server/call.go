@@ -30,7 +30,7 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request, x *exchange)
 	// form (COMPAT-3); a request whose $schema is unsupported learns so in
 	// the form of the version this server speaks.
 	x.schema = otc.SchemaOTC
-	if err := s.drain.enter(s.now()); err != nil {
+	if err := s.drain.enter(x.start); err != nil {
 		return err
 	}
 	defer s.drain.leave()
@@ -84,7 +84,7 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request, x *exchange)
 		return s.callOnce(w, r, x, c)
 	}
 	// No call_id: the server names the call and keeps no record (CALL-6).
-	c.info.CallID = newCallID(s.now())
+	c.info.CallID = newCallID(x.start)
 	x.callID = c.info.CallID
 	res, err := s.run(r.Context(), c, x)
 	if err != nil {
