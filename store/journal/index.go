@@ -1,0 +1,117 @@
+package journal
+
+import (
+	"math"
+	"time"
+
+	"github.com/otc-dev/otc/store"
+)
+
+// inflight is the write of an entry whose frame is not synced yet.
+type inflight uint8
+
+const (
+	idle       inflight = iota
+	claiming            // the claim is not durable: others wait
+	completing          // the record reads Running until the completion is durable
+	releasing           // the release is not durable: others wait
+)
+
+// entry is the index's view of one live record: every field but the
+// response, which stays on disk in the frame at seq/off/size.
+type entry struct {
+	id, digest, owner, ownerBoot string
+	// Times in Unix nanoseconds, 0 for the zero time (as recordcodec).
+	created, lease, expires int64
+	// Where a Done record's complete frame is.
+	seq  uint64
+	off  int64
+	size int
+	// heapIdx is the entry's position in the expiry heap, -1 once out.
+	heapIdx int
+	state   store.State
+	write   inflight
+}
+
+// newEntry returns the entry of a Running record.
+func newEntry(rec store.Record) *entry {
+	return &entry{
+		id: rec.CallID, digest: rec.Digest, owner: rec.Owner, ownerBoot: rec.OwnerBoot,
+		created: unixNano(rec.CreatedAt), lease: unixNano(rec.LeaseUntil), expires: unixNano(rec.ExpiresAt),
+		state: store.Running, heapIdx: -1,
+	}
+}
+
+// record returns the entry as a record, without the response.
+func (e *entry) record() store.Record {
+	return store.Record{
+		CallID: e.id, Digest: e.digest, State: e.state, Owner: e.owner, OwnerBoot: e.ownerBoot,
+		CreatedAt: fromUnixNano(e.created), LeaseUntil: fromUnixNano(e.lease), ExpiresAt: fromUnixNano(e.expires),
+	}
+}
+
+// busy reports whether the entry's existence is in doubt: a claim or
+// release of it is syncing, and others must wait to see how it ends.
+func (e *entry) busy() bool { return e.write == claiming || e.write == releasing }
+
+// expiredAt reports whether the entry is expired at now (Unix
+// nanoseconds), as store.Expired does.
+func (e *entry) expiredAt(now int64) bool { return now >= e.expires }
+
+// unixNano returns t in Unix nanoseconds, 0 for the zero time.
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromUnixNano is the inverse of unixNano.
+func fromUnixNano(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// clampNano returns t in Unix nanoseconds, saturated at the ends of int64
+// (t.UnixNano is undefined beyond them): a clock reading far off is still
+// ordered against every record time.
+func clampNano(t time.Time) int64 {
+	switch {
+	case t.Before(time.Unix(0, math.MinInt64)):
+		return math.MinInt64
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// expiryHeap orders entries by expiry, soonest first, so that Sweep finds
+// expired entries without a scan; it implements container/heap.Interface.
+type expiryHeap []*entry
+
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].expires < h[j].expires }
+
+func (h expiryHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].heapIdx = i
+	h[j].heapIdx = j
+}
+
+func (h *expiryHeap) Push(x any) {
+	e := x.(*entry)
+	e.heapIdx = len(*h)
+	*h = append(*h, e)
+}
+
+func (h *expiryHeap) Pop() any {
+	old := *h
+	n := len(old)
+	e := old[n-1]
+	old[n-1] = nil // let the entry be collected
+	*h = old[:n-1]
+	e.heapIdx = -1
+	return e
+}
