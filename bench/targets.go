@@ -30,6 +30,7 @@ const (
 	tOTCJWT    = "otc-jwt"
 	tOTCAPIKey = "otc-api-key"
 	tOTCCallID = "otc-jwt-callid"
+	tOTCBolt   = "otc-jwt-callid-bolt"
 	tGoSDK     = "go-sdk"
 	tMCPGo     = "mcp-go"
 )
@@ -38,7 +39,8 @@ const (
 // targets without call_id use the memory store, which they never touch
 // (only a client call_id is recorded), so that their numbers are about the
 // call path and authentication alone; the call_id target uses the default
-// durable store, bolt, where every call writes a record. (The same on the
+// durable store, the journal, where every call writes a record, and the
+// same on bolt, the other durable store, follows it for comparison. (The same on the
 // memory store would tell idempotency's cost from durability's, but that
 // store holds at most 100 000 live records, each for the call retention,
 // and refuses new call_ids when full: a few seconds of this load fill it.)
@@ -47,7 +49,8 @@ var allTargets = []target{
 	{name: tOTC, label: "otc, no auth", auth: "none", store: "memory"},
 	{name: tOTCJWT, label: "otc, JWT", auth: "jwt", store: "memory"},
 	{name: tOTCAPIKey, label: "otc, API key", auth: "api_key", store: "memory"},
-	{name: tOTCCallID, label: "otc, JWT + call_id (bolt)", auth: "jwt", store: "bolt", callIDs: true},
+	{name: tOTCCallID, label: "otc, JWT + call_id (journal)", auth: "jwt", store: "journal", callIDs: true},
+	{name: tOTCBolt, label: "otc, JWT + call_id (bolt)", auth: "jwt", store: "bolt", callIDs: true},
 	{name: tGoSDK, label: "MCP go-sdk v1.8.0", role: roleGoSDK},
 	{name: tMCPGo, label: "mcp-go v1.6.0", role: roleMCPGo},
 }

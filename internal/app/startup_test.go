@@ -195,6 +195,7 @@ func TestStartupLine(t *testing.T) {
 		{"no authentication", []string{"--auth", "none"}, []string{"auth: none,"}},
 		{"no toolkit", []string{"--toolkits", ""}, []string{"serving 0 tools"}},
 		{"bolt store", []string{"--store", "bolt"}, []string{"store: bolt "}},
+		{"journal store", []string{"--store", "journal"}, []string{"store: journal "}},
 		{"instance id", []string{"--instance-id", "pod-7"}, []string{"instance: pod-7)"}},
 	}
 	for _, tt := range tests {

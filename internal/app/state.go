@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/otc-dev/otc/server"
 	"github.com/otc-dev/otc/store"
 	"github.com/otc-dev/otc/store/bolt"
+	"github.com/otc-dev/otc/store/journal"
 	"github.com/otc-dev/otc/store/memory"
 	redisstore "github.com/otc-dev/otc/store/redis"
 )
@@ -44,14 +46,31 @@ type app struct {
 	closers   []func() error
 }
 
-// BoltFileName is the call-record file in the data directory.
-const BoltFileName = "calls.db"
+// Where the durable stores keep call records in the data directory.
+const (
+	// JournalDirName is the directory of --store journal's segments.
+	JournalDirName = "calls"
+	// BoltFileName is the file of --store bolt.
+	BoltFileName = "calls.db"
+)
 
 // openStore opens the --store.
 func (a *app) openStore(ctx context.Context) error {
 	switch s := a.cfg.Store; {
 	case s == "memory":
 		a.store, a.storeName = memory.New(memory.Options{}), "memory"
+	case s == "journal":
+		dir := filepath.Join(a.dataDir, JournalDirName)
+		st, err := journal.Open(dir, journal.Options{})
+		if err != nil {
+			return fmt.Errorf("opening the call record store %s: %w", dir, err)
+		}
+		a.store, a.storeName = st, "journal "+dir
+		a.reportRecovery(st.Recovery())
+		if _, err := os.Stat(filepath.Join(a.dataDir, BoltFileName)); err == nil {
+			a.logger.Warn("the data directory holds a call record file of --store bolt, which --store journal does not read; "+
+				"its call_ids are not remembered", "file", filepath.Join(a.dataDir, BoltFileName))
+		}
 	case s == "bolt":
 		path := filepath.Join(a.dataDir, BoltFileName)
 		st, err := bolt.Open(path, bolt.Options{})
@@ -71,6 +90,20 @@ func (a *app) openStore(ctx context.Context) error {
 	}
 	a.closers = append(a.closers, a.store.Close)
 	return nil
+}
+
+// reportRecovery logs what opening the journal had to repair: a torn last
+// write (a crash during a write that was never acknowledged: nothing is
+// lost) at Info, corrupt frames (records lost to damage) at Error.
+func (a *app) reportRecovery(r journal.Recovery) {
+	if r.TornBytes > 0 {
+		a.logger.Info("call record journal: cut an unfinished write at its end (a crash during a write that was never acknowledged)",
+			"bytes", r.TornBytes)
+	}
+	if r.CorruptFrames > 0 {
+		a.logger.Error("call record journal: skipped corrupt records; their call_ids are no longer remembered",
+			"frames", r.CorruptFrames, "bytes", r.SkippedBytes)
+	}
 }
 
 // close releases what build opened, in reverse order.

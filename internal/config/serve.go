@@ -160,7 +160,7 @@ func (c *Serve) RegisterFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&c.DrainGrace, "drain-grace", 5*time.Second, "after SIGTERM, time new calls are still accepted while load balancers notice /health is 503")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "after the grace period, time in-flight calls get to finish before they are cancelled")
 
-	fs.StringVar(&c.Store, "store", "bolt", "call record store: bolt (a file in the data directory), memory, or a redis:// or rediss:// URL")
+	fs.StringVar(&c.Store, "store", "journal", "call record store: journal (append-only files in the data directory), bolt (a bbolt file there), memory, or a redis:// or rediss:// URL")
 	fs.DurationVar(&c.CallRetention, "call-retention", 24*time.Hour, "how long a client call_id's result is kept")
 
 	fs.StringVar(&c.AuditLog, "audit-log", "", "audit log file (default: standard error)")

@@ -103,10 +103,10 @@ func (c *Serve) Validate() error {
 		}
 	}
 	switch {
-	case c.Store == "bolt", c.Store == "memory":
+	case c.Store == "journal", c.Store == "bolt", c.Store == "memory":
 	case strings.HasPrefix(c.Store, "redis://"), strings.HasPrefix(c.Store, "rediss://"):
 	default:
-		bad("store", "want bolt, memory, or a redis:// or rediss:// URL")
+		bad("store", "want journal, bolt, memory, or a redis:// or rediss:// URL")
 	}
 	return errors.Join(errs...)
 }

@@ -175,23 +175,49 @@ func TestScaleOut(t *testing.T) {
 	})
 }
 
-// TestScaleOutRestartKeepsRecords proves that the bolt store keeps call
-// records across a restart of a single instance (CALL-6).
+// TestScaleOutRestartKeepsRecords proves that the durable stores keep call
+// records across a restart of a single instance (CALL-6): a clean stop
+// (SIGTERM) and a crash (SIGKILL right after the answer, so that only what
+// was on disk when the call was answered can survive).
 func TestScaleOutRestartKeepsRecords(t *testing.T) {
 	bin := buildOTC(t)
 	conf := writeConfig(t)
+	for _, tc := range []struct {
+		store string
+		crash bool
+	}{
+		{"journal", false},
+		{"journal", true},
+		{"bolt", false},
+		{"bolt", true},
+	} {
+		name := tc.store + "/stop"
+		if tc.crash {
+			name = tc.store + "/crash"
+		}
+		t.Run(name, func(t *testing.T) {
+			restartKeepsRecords(t, bin, conf, tc.store, tc.crash)
+		})
+	}
+}
+
+func restartKeepsRecords(t *testing.T, bin, conf, storeName string, crash bool) {
 	dataDir := t.TempDir()
 	client := &http.Client{Timeout: 10 * time.Second}
 	ctx := context.Background()
 
-	first := startInstance(t, bin, "solo", "bolt", dataDir, "--config", conf)
+	first := startInstance(t, bin, "solo", storeName, dataDir, "--config", conf)
 	r1, err := call(ctx, client, "http://"+first.addr, "Demo.Counter@1.0.0", "restart-1", map[string]any{})
 	if err != nil || r1.status != http.StatusOK {
 		t.Fatalf("first call: %v %+v", err, r1)
 	}
-	first.stop()
+	if crash {
+		first.kill()
+	} else {
+		first.stop()
+	}
 
-	second := startInstance(t, bin, "solo", "bolt", dataDir, "--config", conf)
+	second := startInstance(t, bin, "solo", storeName, dataDir, "--config", conf)
 	r2, err := call(ctx, client, "http://"+second.addr, "Demo.Counter@1.0.0", "restart-1", map[string]any{})
 	if err != nil || r2.status != http.StatusOK {
 		t.Fatalf("repeat after restart: %v %+v", err, r2)
