@@ -11,5 +11,5 @@ import (
 // lockFile would lock the directory; without flock, the journal is not
 // supported, rather than open without the guard against a second process.
 func lockFile(path string, timeout time.Duration) (*os.File, error) {
-	return nil, errors.New("journal: not supported on this platform (no flock)")
+	return nil, errors.New("not supported on this platform (no flock)")
 }

@@ -38,6 +38,7 @@ type VersionError struct {
 	Version byte
 }
 
+// Error names the segment and both versions.
 func (e *VersionError) Error() string {
 	return fmt.Sprintf("journal: segment %s has format version %d; this build reads version %d", e.Path, e.Version, FormatVersion)
 }
