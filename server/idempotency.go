@@ -91,12 +91,8 @@ func (s *Server) callOnce(w http.ResponseWriter, r *http.Request, x *exchange, c
 // that a retry can run it.
 func (s *Server) runClaimed(w http.ResponseWriter, r *http.Request, x *exchange, c *call) error {
 	id := c.info.CallID
-	finished := make(chan struct{})
-	s.running.Store(id, finished)
-	defer func() {
-		s.running.Delete(id)
-		close(finished)
-	}()
+	finished := s.running.add(id)
+	defer s.running.finish(id, finished)
 	res, err := s.run(r.Context(), c, x)
 	// Writes to the store outlive the client: its retry needs the record.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeWriteTimeout)
@@ -157,10 +153,7 @@ func (s *Server) await(ctx context.Context, rec store.Record, waitUntil time.Tim
 		}
 		wait := min(backoff, rec.LeaseUntil.Sub(now), waitUntil.Sub(now))
 		backoff = min(2*backoff, pollMax)
-		var local <-chan struct{}
-		if ch, ok := s.running.Load(rec.CallID); ok {
-			local = ch.(chan struct{})
-		}
+		local := s.running.lookup(rec.CallID)
 		timer := time.NewTimer(wait)
 		select {
 		case <-local:

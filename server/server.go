@@ -39,10 +39,8 @@ type Server struct {
 	// toolJobs recycles the jobs of run (*toolJob).
 	toolJobs sync.Pool
 
-	// running maps the call_id of each call this Server is running to a
-	// channel closed when its record is complete, so that repeats waiting
-	// in this process wake at once instead of at their next poll.
-	running sync.Map // string -> chan struct{}
+	// running holds the call_ids of the calls this Server is running.
+	running localCalls
 }
 
 // New returns a Server for opts. It fails on an invalid option.
