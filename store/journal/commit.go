@@ -110,11 +110,12 @@ func (s *Store) writeLoop() {
 }
 
 // commit writes g at its offset and syncs it, first starting its segment if
-// g is the first group of a new one. hook, for tests, runs between the
+// g is the first group of a new one, and then has the next segment
+// prepared if this one is filling up. hook, for tests, runs between the
 // write and the sync, and its error stands for a failed sync.
 func (s *Store) commit(g *group, hook func() error) error {
 	if g.seq != s.wseg.seq {
-		seg, err := createSegment(s.dir, g.seq, g.salt)
+		seg, err := s.roll(g.seq, g.salt)
 		if err != nil {
 			return err
 		}
@@ -135,6 +136,7 @@ func (s *Store) commit(g *group, hook func() error) error {
 	if err := datasync(s.wseg.f); err != nil {
 		return fmt.Errorf("journal: sync %s: %w", s.wseg.path, err)
 	}
+	s.prepareNext(g.base + int64(len(g.buf)))
 	return nil
 }
 

@@ -20,8 +20,12 @@
 // never append to the same log) and segment files named by a zero-padded
 // sequence number, NNNNNNNNNNNNNNNNNNNN.seg. The newest segment is appended
 // to; once it reaches Options.SegmentSize the next group starts a new one,
-// and a segment that is not the newest never changes again. A segment
-// starts with a 16-byte header:
+// and a segment that is not the newest never changes again. A segment is
+// written full of zeros before it takes frames (the next one is made ready
+// in the background while the active one fills up), so that frames land in
+// blocks already written and appends never change the file: the zeros
+// after its last frame are free space, and disk use is counted in whole
+// segments. A segment starts with a 16-byte header:
 //
 //	magic     7 bytes "OTCJRNL"
 //	version   1 byte, 1 for this format
@@ -55,9 +59,12 @@
 // One goroutine writes. Writes that arrive while it writes and syncs a
 // group are encoded into the next group's buffer; when the sync is done it
 // takes that whole buffer, writes it at the tail with one pwrite, fdatasyncs
-// once, and wakes every writer of the group. There is no timer: a group is
-// what queued during the previous sync, so a lone write goes out at once
-// and a loaded store writes few, large groups.
+// once, and wakes every writer of the group. The write lands in blocks the
+// segment has written already, so the fdatasync commits data and no
+// metadata (a new file size, an allocation), which would cost a file system
+// journal commit per group. There is no timer: a group is what queued
+// during the previous sync, so a lone write goes out at once and a loaded
+// store writes few, large groups.
 //
 // Claim reports a claim only after its frame is synced, and Complete and
 // Release return nil only after theirs are. Until then the change is not
@@ -81,12 +88,14 @@
 // # Opening after a crash
 //
 // Open replays every segment in order: a claim inserts, a completion
-// replaces, a release deletes, and expired records are dropped. A damaged or
-// incomplete frame at the end of the newest segment, with no valid frame
-// after it, is a write that was never acknowledged: the segment is cut
-// there. Damage anywhere else is corruption: the reader skips to the next
-// offset where a valid frame starts, and counts what it skipped
-// (Store.Recovery). Open never refuses a log for damaged frames, only for a
+// replaces, a release deletes, and expired records are dropped. Zeros from
+// the end of the last frame to the end of the file are free space, and the
+// next write goes there. A damaged or incomplete frame at the end of the
+// newest segment, with no valid frame after it, is a write that was never
+// acknowledged: it is overwritten with zeros, so that no trace of it is
+// left after the shorter frames that may replace it. Damage anywhere else
+// is corruption: the reader skips to the next offset where a valid frame
+// starts, and counts what it skipped (Store.Recovery). Open never refuses a log for damaged frames, only for a
 // segment of a newer format version.
 //
 // # Deleting
@@ -96,7 +105,8 @@
 // deletes every segment but the newest whose latest ExpiresAt has passed:
 // every frame in it then describes an expired record. Calls share one
 // retention, so segments expire in the order they were written, and disk use
-// is the write rate times the retention, as with store/bolt.
+// is the write rate times the retention, as with store/bolt, rounded up to
+// whole segments.
 //
 // # Rejected
 //
@@ -105,5 +115,9 @@
 // frames expire together, so there is little to copy and nothing to gain
 // for the write amplification and the code. bbolt's B+tree per group (the
 // store/bolt design): its two syncs and page writes per commit are where the
-// durable call path spent its time.
+// durable call path spent its time. fallocate(2) instead of writing zeros:
+// it is instant, but leaves unwritten extents, and the first write into
+// one is a metadata change that an fdatasync commits through the file
+// system's journal, as an append is: 5% more calls per second, where zeros
+// gave 60%.
 package journal

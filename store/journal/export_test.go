@@ -2,7 +2,9 @@ package journal
 
 import (
 	"encoding/binary"
+	"os"
 	"slices"
+	"testing"
 	"time"
 
 	"github.com/otc-dev/otc/store"
@@ -86,22 +88,56 @@ func SegmentOf(in []byte) []byte {
 }
 
 // FramesOf is the inverse of SegmentOf for a segment a store wrote: its
-// frames in SegmentOf's input form, for seeds.
+// frames in SegmentOf's input form, for seeds. Free space after them is
+// left out.
 func FramesOf(seg []byte) []byte {
+	var out []byte
+	walkFrames(seg, func(f frame, b []byte) {
+		out = append(out, byte(f.kind))
+		out = binary.BigEndian.AppendUint16(out, uint16(f.size-frameHeaderLen))
+		out = append(out, b[frameHeaderLen:f.size]...)
+	})
+	return out
+}
+
+// FramesEnd returns where the frames of a segment a store wrote end, and
+// its free space starts.
+func FramesEnd(seg []byte) int {
+	end := segmentHeaderLen
+	walkFrames(seg, func(f frame, _ []byte) { end += f.size })
+	return end
+}
+
+// walkFrames calls fn with each frame of a sound segment, and the bytes
+// from its start on, up to the free space.
+func walkFrames(seg []byte, fn func(f frame, b []byte)) {
 	salt, err := parseSegmentHeader(seg, "")
 	if err != nil {
 		panic(err)
 	}
-	var out []byte
-	for pos := segmentHeaderLen; pos < len(seg); {
+	for pos := segmentHeaderLen; pos < len(seg) && written(seg[pos:]) > 0; {
 		f, err := parseFrame(seg[pos:], salt)
 		if err != nil {
 			panic(err)
 		}
-		out = append(out, byte(f.kind))
-		out = binary.BigEndian.AppendUint16(out, uint16(f.size-frameHeaderLen))
-		out = append(out, seg[pos+frameHeaderLen:pos+f.size]...)
+		fn(f, seg[pos:])
 		pos += f.size
 	}
-	return out
+}
+
+// SetFill makes the segments prepared until the test ends get filled by fn
+// instead of with zeros: a full disk, or a failing one. Call it before
+// Open.
+func SetFill(tb testing.TB, fn func(f *os.File, size int64) error) {
+	old := fill
+	fill = fn
+	tb.Cleanup(func() { fill = old })
+}
+
+// WriteOffset returns where the next group goes: its segment's sequence
+// number and its offset there, the end of the frames written so far.
+func WriteOffset(s *Store) (seq uint64, off int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.open.seq, s.open.base + int64(len(s.open.buf))
 }

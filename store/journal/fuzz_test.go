@@ -22,17 +22,27 @@ var fuzzNow = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 // FuzzOpen replays arbitrary bytes as the only segment of a log. Open must
 // not panic, must not allocate far beyond the input's size whatever its
 // length fields say, and must leave a log that a second Open reads the same
-// way with no further repair. Seeds (testdata/fuzz/FuzzOpen) are real
-// segments: claims, completions, releases and expired records, whole, torn
-// and damaged.
+// way with no further repair. Seeds (testdata/fuzz/FuzzOpen and below) are
+// real segments: claims, completions, releases and expired records, whole,
+// torn and damaged, filled ahead (zeros after the frames) and appended.
 func FuzzOpen(f *testing.F) {
-	valid := seedSegment(f)
+	valid := seedSegment(f) // filled with zeros ahead: free space after the frames
+	end := journal.FramesEnd(valid)
+	appended := valid[:end] // as on a disk without room to fill a segment
 	f.Add(valid)
-	f.Add(valid[:len(valid)-3])
-	damaged := bytes.Clone(valid)
-	damaged[len(damaged)/2] ^= 0x40
+	f.Add(appended)
+	f.Add(appended[:end-3])
+	tornInFree := bytes.Clone(valid)
+	clear(tornInFree[end-3 : end])
+	f.Add(tornInFree)
+	damaged := bytes.Clone(appended)
+	damaged[end/2] ^= 0x40
 	f.Add(damaged)
 	f.Add(valid[:16])
+	fresh := bytes.Clone(valid)
+	clear(fresh[16:])
+	f.Add(fresh)
+	f.Add(make([]byte, len(valid))) // filled, the header never written
 	f.Add([]byte{})
 	f.Fuzz(replayTwice)
 }
@@ -54,7 +64,7 @@ func replayTwice(t *testing.T, data []byte) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opts := journal.Options{Now: func() time.Time { return fuzzNow }}
+	opts := journal.Options{Now: func() time.Time { return fuzzNow }, SegmentSize: 4 << 10}
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -125,7 +135,7 @@ func seedSegment(tb testing.TB) []byte {
 	dir := tb.TempDir()
 	ctx := context.Background()
 	now := fuzzNow.Add(-time.Hour)
-	s, err := journal.Open(dir, journal.Options{Now: func() time.Time { return now }})
+	s, err := journal.Open(dir, journal.Options{Now: func() time.Time { return now }, SegmentSize: 2 << 10})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -146,6 +156,9 @@ func seedSegment(tb testing.TB) []byte {
 	}
 	if err := s.Close(); err != nil {
 		tb.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, journal.SegmentName(2))); err == nil {
+		tb.Fatal("the seed's frames did not fit in one segment")
 	}
 	data, err := os.ReadFile(filepath.Join(dir, journal.SegmentName(1)))
 	if err != nil {

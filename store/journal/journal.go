@@ -19,6 +19,9 @@ const (
 	// DefaultTimeout is how long Open waits for another process's lock.
 	DefaultTimeout = time.Second
 	// DefaultSegmentSize is the size at which the log starts a new segment.
+	// Segments are written full of zeros before frames go in, so the log
+	// takes disk a whole segment at a time: 64 MiB for an empty store, up
+	// to 128 MiB while the next segment is made ready, and du shows it.
 	DefaultSegmentSize = 64 << 20
 	// DefaultMaxBatchBytes is about the most bytes one group writes.
 	DefaultMaxBatchBytes = 4 << 20
@@ -47,9 +50,10 @@ type Options struct {
 	// waits forever.
 	Timeout time.Duration
 	// SegmentSize is the size past which the log starts a new segment
-	// file. Disk is reclaimed a segment at a time, when all of its records
-	// have expired, so smaller segments free space sooner at the cost of
-	// more files (each held open). Zero means DefaultSegmentSize.
+	// file, and the size each segment file is given when it is created.
+	// Disk is taken and reclaimed a segment at a time, so smaller segments
+	// free space sooner at the cost of more files (each held open). Zero
+	// means DefaultSegmentSize.
 	SegmentSize int64
 	// MaxBatchBytes is about the most bytes one group writes: a write that
 	// would take the group past it waits for the next group, unless the
@@ -64,8 +68,9 @@ type Recovery struct {
 	Segments int
 	// Records is the number of live records in the index after replay.
 	Records int
-	// TornBytes were cut off the end of the newest segment: a write that
-	// was interrupted and never acknowledged.
+	// TornBytes were zeroed at the end of the newest segment: a write that
+	// was interrupted and never acknowledged. Free space (zeros after the
+	// last frame) is not counted.
 	TornBytes int64
 	// CorruptFrames counts damage found anywhere else: each run of bytes
 	// skipped to reach the next valid frame, each frame whose checksum held
@@ -85,9 +90,13 @@ type Store struct {
 	maxBatch int
 	recovery Recovery
 	lock     *os.File
-	wseg     *segment      // the segment being appended to; the writer's own
-	kick     chan struct{} // wakes the writer for a group's first frame
-	done     chan struct{} // closed when the writer has stopped
+	wseg     *segment // the segment being appended to; the writer's own
+	// next delivers the file prepared for the next segment while
+	// preparing, which is the writer's own (see prepareNext).
+	next      chan prepared
+	preparing bool
+	kick      chan struct{} // wakes the writer for a group's first frame
+	done      chan struct{} // closed when the writer has stopped
 
 	mu sync.Mutex
 	// cond (on mu) is broadcast when a group is taken for writing (room
@@ -119,7 +128,7 @@ var _ store.Store = (*Store)(nil)
 func Open(dir string, opts Options) (*Store, error) {
 	s := &Store{dir: dir, now: opts.Now, segSize: opts.SegmentSize, maxBatch: opts.MaxBatchBytes,
 		index: make(map[string]*entry), segs: make(map[uint64]*segment),
-		kick: make(chan struct{}, 1), done: make(chan struct{})}
+		kick: make(chan struct{}, 1), done: make(chan struct{}), next: make(chan prepared, 1)}
 	s.cond.L = &s.mu
 	if s.now == nil {
 		s.now = time.Now
@@ -201,6 +210,9 @@ func (s *Store) Close() error {
 	s.segs = nil
 	s.mu.Unlock()
 	var errs []error
+	if err := s.discardNext(); err != nil { // the writer has stopped
+		errs = append(errs, err)
+	}
 	s.filesMu.Lock()
 	for _, seg := range segs {
 		if err := seg.f.Close(); err != nil {

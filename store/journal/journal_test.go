@@ -44,8 +44,13 @@ func TestSuite(t *testing.T) {
 		{"TinySegments", journal.Options{SegmentSize: 1}},
 		// Every frame is a group of its own.
 		{"TinyBatches", journal.Options{MaxBatchBytes: 1}},
+		// Segments grow by appends, as on a disk without room to fill them.
+		{"Unfilled", journal.Options{SegmentSize: 64 << 10}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "Unfilled" {
+				journal.SetFill(t, noRoom)
+			}
 			storetest.Run(t, storetest.Config{
 				New: func(t *testing.T, now func() time.Time) store.Store {
 					opts := tc.opts

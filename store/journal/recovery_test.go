@@ -1,12 +1,15 @@
 package journal_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -77,50 +80,100 @@ func TestReopenKeepsRecords(t *testing.T) {
 }
 
 // TestTornTail cuts the last frame of the newest segment at every length,
-// as a crash in the middle of its write would, and reopens.
+// as a crash in the middle of its write would, and reopens. In a segment
+// filled with zeros ahead the bytes never written read back as zeros; in
+// one that is appended to (the disk had no room to fill it), the file ends
+// where the write stopped.
 func TestTornTail(t *testing.T) {
-	clock := storetest.NewClock(start)
-	opts := journal.Options{Now: clock.Now}
-	dir := t.TempDir()
-	s := open(t, dir, opts)
-	kept := rec(clock, "kept", time.Hour)
-	mustClaim(t, s, kept)
-	mustComplete(t, s, "kept", []byte(`"kept"`))
-	torn := rec(clock, "torn", time.Hour)
-	mustClaim(t, s, torn)
-	before := size(t, newest(t, dir))
-	mustComplete(t, s, "torn", []byte(`{"result":"the frame that is cut"}`))
-	closeStore(t, s)
-	path := filepath.Base(newest(t, dir))
-	after := size(t, filepath.Join(dir, path))
+	for _, tc := range []struct {
+		name     string
+		prealloc bool
+	}{
+		{"Preallocated", true},
+		{"Appended", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.prealloc {
+				journal.SetFill(t, noRoom)
+			}
+			clock := storetest.NewClock(start)
+			opts := journal.Options{Now: clock.Now, SegmentSize: 4 << 10}
+			dir := t.TempDir()
+			s := open(t, dir, opts)
+			kept := rec(clock, "kept", time.Hour)
+			mustClaim(t, s, kept)
+			mustComplete(t, s, "kept", []byte(`"kept"`))
+			torn := rec(clock, "torn", time.Hour)
+			mustClaim(t, s, torn)
+			_, before := journal.WriteOffset(s)
+			mustComplete(t, s, "torn", []byte(`{"result":"the frame that is cut"}`))
+			_, after := journal.WriteOffset(s)
+			closeStore(t, s)
+			path := filepath.Base(newest(t, dir))
+			whole, err := os.ReadFile(filepath.Join(dir, path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := int64(len(whole)) > after; got != tc.prealloc {
+				t.Fatalf("segment of %d bytes with frames up to %d: free space after them is %v, want %v", len(whole), after, got, tc.prealloc)
+			}
 
-	for cut := before; cut < after; cut++ {
-		d := copyDir(t, dir)
-		if err := os.Truncate(filepath.Join(d, path), cut); err != nil {
-			t.Fatal(err)
-		}
-		s, err := journal.Open(d, opts)
-		if err != nil {
-			t.Fatalf("cut at %d: Open: %v", cut, err)
-		}
-		wantRecord(t, s, "kept", done(running(kept), []byte(`"kept"`)))
-		wantRecord(t, s, "torn", running(torn)) // its completion was never acknowledged
-		want := journal.Recovery{Segments: 1, Records: 2, TornBytes: cut - before}
-		if diff := cmp.Diff(want, s.Recovery()); diff != "" {
-			t.Fatalf("cut at %d: Recovery (-want +got):\n%s", cut, diff)
-		}
-		if got := size(t, filepath.Join(d, path)); got != before {
-			t.Fatalf("cut at %d: segment is %d bytes after Open, want %d", cut, got, before)
-		}
-		mustComplete(t, s, "torn", []byte(`"again"`))
-		closeStore(t, s)
-		s = open(t, d, opts)
-		wantRecord(t, s, "torn", done(running(torn), []byte(`"again"`)))
-		if r := s.Recovery(); r.TornBytes != 0 || r.CorruptFrames != 0 {
-			t.Fatalf("cut at %d: second Open found damage: %+v", cut, r)
-		}
-		closeStore(t, s)
+			for cut := before; cut < after; cut++ {
+				d := copyDir(t, dir)
+				seg := filepath.Join(d, path)
+				lost := whole[cut:after]
+				if !tc.prealloc {
+					lost = whole[cut:]
+				}
+				damaged := append(bytes.Clone(whole[:cut]), make([]byte, len(lost))...)
+				if !tc.prealloc {
+					damaged = damaged[:cut]
+				}
+				damaged = append(damaged, whole[cut+int64(len(lost)):]...)
+				if err := os.WriteFile(seg, damaged, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				s, err := journal.Open(d, opts)
+				if err != nil {
+					t.Fatalf("cut at %d: Open: %v", cut, err)
+				}
+				wantRecord(t, s, "kept", done(running(kept), []byte(`"kept"`)))
+				wantRecord(t, s, "torn", running(torn)) // its completion was never acknowledged
+				// Zeros at the end of what was written look like free space
+				// and are not counted.
+				tornBytes := int64(len(bytes.TrimRight(whole[before:cut], "\x00")))
+				want := journal.Recovery{Segments: 1, Records: 2, TornBytes: tornBytes}
+				if diff := cmp.Diff(want, s.Recovery()); diff != "" {
+					t.Fatalf("cut at %d: Recovery (-want +got):\n%s", cut, diff)
+				}
+				if _, off := journal.WriteOffset(s); off != before {
+					t.Fatalf("cut at %d: the next write goes to %d, want %d", cut, off, before)
+				}
+				got, err := os.ReadFile(seg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(damaged) || !bytes.Equal(got[:before], whole[:before]) || len(bytes.TrimRight(got[before:], "\x00")) != 0 {
+					t.Fatalf("cut at %d: after Open the segment is %d bytes, want %d, holding the frames before %d and only zeros after them", cut, len(got), len(damaged), before)
+				}
+				// A shorter frame where the torn one was: nothing of the
+				// torn one may be read after it.
+				mustComplete(t, s, "torn", []byte(`"again"`))
+				closeStore(t, s)
+				s = open(t, d, opts)
+				wantRecord(t, s, "torn", done(running(torn), []byte(`"again"`)))
+				if r := s.Recovery(); r.TornBytes != 0 || r.CorruptFrames != 0 {
+					t.Fatalf("cut at %d: second Open found damage: %+v", cut, r)
+				}
+				closeStore(t, s)
+			}
+		})
 	}
+}
+
+// noRoom stands for a disk without room to fill a whole segment.
+func noRoom(*os.File, int64) error {
+	return fmt.Errorf("write: %w", syscall.ENOSPC)
 }
 
 // TestCorruptFrame damages one frame in the middle of a segment: Open
@@ -146,11 +199,14 @@ func TestCorruptFrame(t *testing.T) {
 			var bounds []int64 // where each claim's frame starts, and the end
 			records := []store.Record{rec(clock, "a", time.Hour), rec(clock, "b", time.Hour), rec(clock, "c", time.Hour)}
 			for _, r := range records {
-				bounds = append(bounds, size(t, newest(t, dir)))
+				_, off := journal.WriteOffset(s)
+				bounds = append(bounds, off)
 				mustClaim(t, s, r)
 			}
-			bounds = append(bounds, size(t, newest(t, dir)))
+			_, off := journal.WriteOffset(s)
+			bounds = append(bounds, off)
 			closeStore(t, s)
+			fileSize := size(t, newest(t, dir))
 
 			at := bounds[1] + tc.at
 			if tc.at < 0 {
@@ -165,8 +221,11 @@ func TestCorruptFrame(t *testing.T) {
 			if diff := cmp.Diff(want, s.Recovery()); diff != "" {
 				t.Errorf("Recovery (-want +got):\n%s", diff)
 			}
-			if got := size(t, newest(t, dir)); got != bounds[3] {
-				t.Errorf("segment is %d bytes after Open, want %d: damage before valid frames is not a torn tail", got, bounds[3])
+			if _, off := journal.WriteOffset(s); off != bounds[3] {
+				t.Errorf("the next write goes to %d, want %d: damage before valid frames is not a torn tail", off, bounds[3])
+			}
+			if got := size(t, newest(t, dir)); got != fileSize {
+				t.Errorf("segment is %d bytes after Open, want %d untouched", got, fileSize)
 			}
 		})
 	}
@@ -202,26 +261,29 @@ func TestCorruptOlderSegment(t *testing.T) {
 // TestSegmentHeader covers segments whose header is missing or damaged.
 func TestSegmentHeader(t *testing.T) {
 	t.Run("TornNewest", func(t *testing.T) {
-		for cut := range int64(16) {
+		for i := range int64(2 * 16) {
+			// A segment created just before a crash, its header cut short:
+			// appended to, or filled with zeros ahead (zeros after the cut).
+			cut, free := i%16, i/16*(4<<10)
 			clock := storetest.NewClock(start)
-			opts := journal.Options{Now: clock.Now}
+			opts := journal.Options{Now: clock.Now, SegmentSize: 4 << 10}
 			dir := t.TempDir()
 			s := open(t, dir, opts)
 			a := rec(clock, "a", time.Hour)
 			mustClaim(t, s, a)
 			closeStore(t, s)
-			// A segment created just before a crash, its header cut short.
 			torn := filepath.Join(dir, journal.SegmentName(2))
-			if err := os.WriteFile(torn, []byte("OTCJRNL\x01salt+crc")[:cut], 0o600); err != nil {
+			header := append([]byte("OTCJRNL\x01salt+crc")[:cut], make([]byte, free)...)
+			if err := os.WriteFile(torn, header, 0o600); err != nil {
 				t.Fatal(err)
 			}
 			s = open(t, dir, opts)
 			wantRecord(t, s, "a", running(a))
 			if r := s.Recovery(); r.TornBytes != cut || r.CorruptFrames != 0 {
-				t.Fatalf("cut at %d: Recovery = %+v; want %d torn bytes", cut, r, cut)
+				t.Fatalf("cut at %d, %d bytes free: Recovery = %+v; want %d torn bytes", cut, free, r, cut)
 			}
 			if _, err := os.Stat(torn); !errors.Is(err, os.ErrNotExist) {
-				t.Fatalf("cut at %d: the torn segment is still there: %v", cut, err)
+				t.Fatalf("cut at %d, %d bytes free: the torn segment is still there: %v", cut, free, err)
 			}
 			mustClaim(t, s, rec(clock, "b", time.Hour))
 			closeStore(t, s)

@@ -33,6 +33,9 @@ func (s *Store) load() error {
 	if err != nil {
 		return err
 	}
+	if err := removeNext(s.dir); err != nil { // prepared before a crash, never used
+		return err
+	}
 	r := &replayer{s: s, now: clampNano(s.now()), interned: make(map[string]string)}
 	var tail *segment // the newest segment, if frames can follow its last
 	var tailSize int64
@@ -54,7 +57,7 @@ func (s *Store) load() error {
 		if len(seqs) > 0 {
 			next = seqs[len(seqs)-1] + 1
 		}
-		if tail, err = createSegment(s.dir, next, newSalt()); err != nil {
+		if tail, err = createSegment(s.dir, next, newSalt(), s.segSize); err != nil {
 			return err
 		}
 		s.segs[next] = tail
@@ -100,10 +103,10 @@ func (r *replayer) segment(seq uint64, newest bool) (seg *segment, size int64, s
 	case errors.As(err, &verr):
 		f.Close()
 		return nil, 0, false, err
-	case err != nil && newest && len(data) < segmentHeaderLen:
-		// Created, but cut short before its header was synced: no frame
-		// in it was ever acknowledged.
-		r.s.recovery.TornBytes += int64(len(data))
+	case err != nil && newest && written(data) < segmentHeaderLen:
+		// Created, and perhaps filled with zeros, but cut short before
+		// its header was synced: no frame in it was ever acknowledged.
+		r.s.recovery.TornBytes += int64(written(data))
 		f.Close()
 		if err := os.Remove(path); err != nil {
 			return nil, 0, false, fmt.Errorf("journal: remove torn segment: %w", err)
@@ -141,9 +144,10 @@ func (r *replayer) read(f *os.File) ([]byte, error) {
 }
 
 // frames applies the frames of seg, whose bytes are data, and returns where
-// its valid frames end. Damage is skipped over up to the next valid frame;
-// damage with no valid frame after it, in the newest segment, is a torn
-// write and is cut off.
+// its valid frames end. Zeros from there to the end of the file are free
+// space, filled ahead and not yet used. Damage is skipped over up to the
+// next valid frame; damage with no valid frame after it, in the newest
+// segment, is a torn write, and is zeroed.
 func (r *replayer) frames(seg *segment, data []byte, newest bool) (int64, error) {
 	rec := &r.s.recovery
 	pos := segmentHeaderLen
@@ -162,22 +166,35 @@ func (r *replayer) frames(seg *segment, data []byte, newest bool) (int64, error)
 			pos += f.size
 			continue
 		}
+		end := pos + written(data[pos:])
+		if end == pos {
+			return int64(pos), nil // free space: no frame starts with a zero
+		}
+		// Not data[:end]: a frame may end in zeros.
 		next := nextFrame(data, pos+1, seg.salt)
 		if next < 0 && newest {
-			rec.TornBytes += int64(len(data) - pos)
-			if err := cut(seg.f, int64(pos)); err != nil {
+			rec.TornBytes += int64(end - pos)
+			if err := zero(seg.f, data[pos:end], int64(pos)); err != nil {
 				return 0, err
 			}
 			return int64(pos), nil
 		}
 		if next < 0 {
-			next = len(data)
+			next = end
 		}
 		rec.CorruptFrames++
 		rec.SkippedBytes += int64(next - pos)
 		pos = next
 	}
 	return int64(len(data)), nil
+}
+
+// written returns the length of data without the zeros at its end: the
+// bytes of a segment that were ever written, as far as anyone can tell (a
+// write whose last bytes were zeros cannot be told from free space, and
+// needs no telling).
+func written(data []byte) int {
+	return len(bytes.TrimRight(data, "\x00"))
 }
 
 // nextFrame returns the offset of the first frame at or after from whose
@@ -197,12 +214,18 @@ func nextFrame(data []byte, from int, salt uint32) int {
 	return -1
 }
 
-// cut truncates a torn tail off f, durably.
-func cut(f *os.File, size int64) error {
-	if err := f.Truncate(size); err != nil {
-		return fmt.Errorf("journal: cut torn tail of %s: %w", f.Name(), err)
+// zero overwrites a torn tail, torn (f's bytes at off, in the replay
+// buffer), with zeros, durably. The next group is written at off and may
+// be shorter than what was torn there, and the torn bytes left after it
+// would then be reported again at the next replay: as a torn tail, or as
+// corruption once frames follow them. Zeros are free space. Truncating
+// would serve as well, but would give up the space filled ahead.
+func zero(f *os.File, torn []byte, off int64) error {
+	clear(torn)
+	if _, err := f.WriteAt(torn, off); err != nil {
+		return fmt.Errorf("journal: zero torn tail of %s: %w", f.Name(), err)
 	}
-	if err := f.Sync(); err != nil {
+	if err := datasync(f); err != nil {
 		return fmt.Errorf("journal: sync %s: %w", f.Name(), err)
 	}
 	return nil

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,31 +121,6 @@ func newSalt() uint32 {
 	var b [4]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand crashes the program instead)
 	return binary.BigEndian.Uint32(b[:])
-}
-
-// createSegment creates segment seq in dir with its header, durably: the
-// header is synced, and so is the directory entry, before any frame is
-// written to it.
-func createSegment(dir string, seq uint64, salt uint32) (*segment, error) {
-	path := filepath.Join(dir, segmentName(seq))
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, FileMode)
-	if err != nil {
-		return nil, fmt.Errorf("journal: create segment: %w", err)
-	}
-	seg := &segment{seq: seq, path: path, f: f, salt: salt, maxExp: math.MinInt64}
-	if _, err := f.WriteAt(appendSegmentHeader(nil, salt), 0); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("journal: write segment header %s: %w", path, err)
-	}
-	if err := datasync(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("journal: sync segment %s: %w", path, err)
-	}
-	if err := syncDir(dir); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return seg, nil
 }
 
 // syncDir fsyncs directory dir, so that files created or removed in it stay
