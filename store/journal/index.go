@@ -87,31 +87,8 @@ func clampNano(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-// expiryHeap orders entries by expiry, soonest first, so that Sweep finds
-// expired entries without a scan; it implements container/heap.Interface.
-type expiryHeap []*entry
+// ExpiryNanos implements expiry.Item.
+func (e *entry) ExpiryNanos() int64 { return e.expires }
 
-func (h expiryHeap) Len() int           { return len(h) }
-func (h expiryHeap) Less(i, j int) bool { return h[i].expires < h[j].expires }
-
-func (h expiryHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].heapIdx = i
-	h[j].heapIdx = j
-}
-
-func (h *expiryHeap) Push(x any) {
-	e := x.(*entry)
-	e.heapIdx = len(*h)
-	*h = append(*h, e)
-}
-
-func (h *expiryHeap) Pop() any {
-	old := *h
-	n := len(old)
-	e := old[n-1]
-	old[n-1] = nil // let the entry be collected
-	*h = old[:n-1]
-	e.heapIdx = -1
-	return e
-}
+// SetHeapIndex implements expiry.Item.
+func (e *entry) SetHeapIndex(i int) { e.heapIdx = i }

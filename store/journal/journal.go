@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/otc-dev/otc/store"
+	"github.com/otc-dev/otc/store/internal/expiry"
 )
 
 // Defaults for zero Options fields.
@@ -103,7 +104,7 @@ type Store struct {
 	// for more frames) and when a claim or release settles.
 	cond      sync.Cond
 	index     map[string]*entry
-	byExp     expiryHeap
+	byExp     expiry.Heap[*entry]
 	segs      map[uint64]*segment // every segment in the log
 	active    uint64              // the newest segment's sequence number
 	open      *group              // the group that new frames join

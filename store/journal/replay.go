@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/otc-dev/otc/store"
+	"github.com/otc-dev/otc/store/internal/expiry"
 	"github.com/otc-dev/otc/store/internal/recordcodec"
 )
 
@@ -66,7 +67,7 @@ func (s *Store) load() error {
 	s.wseg, s.active = tail, tail.seq
 	s.open = &group{seq: tail.seq, salt: tail.salt, base: tailSize, maxExp: math.MinInt64, done: make(chan struct{})}
 
-	s.byExp = make(expiryHeap, 0, len(s.index))
+	s.byExp = make(expiry.Heap[*entry], 0, len(s.index))
 	for _, e := range s.index {
 		e.heapIdx = len(s.byExp)
 		s.byExp = append(s.byExp, e)

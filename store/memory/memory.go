@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/otc-dev/otc/store"
+	"github.com/otc-dev/otc/store/internal/expiry"
 )
 
 // DefaultMaxRecords is the bound used when Options.MaxRecords is zero.
@@ -39,7 +40,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	records map[string]*entry
-	byExp   expiryHeap
+	byExp   expiry.Heap[*entry]
 	closed  bool
 }
 
