@@ -85,6 +85,14 @@
 // verified) when Get or Claim returns it. A frame that fails the check is a
 // *store.CorruptRecordError for that call id.
 //
+// That is still some 300 bytes a record, and a client may make up call ids
+// for as long as the retention lasts, so the index is bounded
+// (Options.MaxRecords, a million records by default) as store/memory's is:
+// a full index forgets its finished record closest to expiry, and refuses
+// a claim only when that record is still running. A forgotten record's
+// frames stay on disk until their segment expires; Open applies the same
+// bound after replay, so that they do not come back.
+//
 // # Opening after a crash
 //
 // Open replays every segment in order: a claim inserts, a completion

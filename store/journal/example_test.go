@@ -46,5 +46,5 @@ func ExampleOpen() {
 	fmt.Printf("%+v\n", s.Recovery())
 	// Output:
 	// done {"success":true}
-	// {Segments:1 Records:1 TornBytes:0 CorruptFrames:0 SkippedBytes:0}
+	// {Segments:1 Records:1 Forgotten:0 TornBytes:0 CorruptFrames:0 SkippedBytes:0}
 }

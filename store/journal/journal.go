@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -26,6 +27,10 @@ const (
 	DefaultSegmentSize = 64 << 20
 	// DefaultMaxBatchBytes is about the most bytes one group writes.
 	DefaultMaxBatchBytes = 4 << 20
+	// DefaultMaxRecords bounds the index when Options.MaxRecords is zero:
+	// about 300 MB of index at that size (some 300 bytes a record, as
+	// measured), whatever the retention and the rate of new call ids.
+	DefaultMaxRecords = 1_000_000
 )
 
 // Modes of what Open creates: records hold tool responses, which are
@@ -61,6 +66,21 @@ type Options struct {
 	// group is empty (a frame larger than it is written alone). Zero means
 	// DefaultMaxBatchBytes.
 	MaxBatchBytes int
+	// MaxRecords bounds how many live records the index holds, as
+	// store/memory's Options.MaxRecords does: a client may create new
+	// call ids as fast as its rate limit allows for the whole retention.
+	// When the index is full and no expired record can make room, the
+	// finished record closest to expiry is forgotten (so idempotency holds
+	// for the most recent MaxRecords calls); only when that record is
+	// still running, or its claim is still syncing, does Claim fail with
+	// an error wrapping store.ErrUnavailable. A forgotten record leaves
+	// the index only; its frames stay on disk until their segment expires,
+	// and Open applies the same bound after replay so that it does not
+	// come back (see Recovery.Forgotten). Running records are never
+	// forgotten, so Open keeps those a previous process left even beyond
+	// the bound: their outcome is what a repeat must learn. Zero means
+	// DefaultMaxRecords; a negative value means no bound.
+	MaxRecords int
 }
 
 // Recovery reports what Open found on disk, for the server to log.
@@ -69,6 +89,11 @@ type Recovery struct {
 	Segments int
 	// Records is the number of live records in the index after replay.
 	Records int
+	// Forgotten is the number of finished records replay found live on
+	// disk but left out of the index to keep it within
+	// Options.MaxRecords: mostly those a previous process had forgotten
+	// already, whose frames were waiting for their segment to expire.
+	Forgotten int
 	// TornBytes were zeroed at the end of the newest segment: a write that
 	// was interrupted and never acknowledged. Free space (zeros after the
 	// last frame) is not counted.
@@ -89,6 +114,9 @@ type Store struct {
 	now      func() time.Time
 	segSize  int64
 	maxBatch int
+	// maxRecs is Options.MaxRecords, math.MaxInt for no bound, so that a
+	// claim's check is one comparison.
+	maxRecs  int
 	recovery Recovery
 	lock     *os.File
 	wseg     *segment // the segment being appended to; the writer's own
@@ -112,6 +140,7 @@ type Store struct {
 	closing   bool
 	failed    error    // the write failure that stopped writes, for good
 	condemned []string // segment files Sweep failed to delete, to retry
+	forgotten int64    // finished records Claim forgot to keep the bound
 	syncHook  func() error
 
 	// filesMu is held for reading while a frame is read back, and for
@@ -127,7 +156,7 @@ var _ store.Store = (*Store)(nil)
 // another process holds the directory, with an error wrapping ErrLocked, and
 // when a segment has another format version (*VersionError).
 func Open(dir string, opts Options) (*Store, error) {
-	s := &Store{dir: dir, now: opts.Now, segSize: opts.SegmentSize, maxBatch: opts.MaxBatchBytes,
+	s := &Store{dir: dir, now: opts.Now, segSize: opts.SegmentSize, maxBatch: opts.MaxBatchBytes, maxRecs: opts.MaxRecords,
 		index: make(map[string]*entry), segs: make(map[uint64]*segment),
 		kick: make(chan struct{}, 1), done: make(chan struct{}), next: make(chan prepared, 1)}
 	s.cond.L = &s.mu
@@ -139,6 +168,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if s.maxBatch <= 0 {
 		s.maxBatch = DefaultMaxBatchBytes
+	}
+	switch {
+	case s.maxRecs == 0:
+		s.maxRecs = DefaultMaxRecords
+	case s.maxRecs < 0:
+		s.maxRecs = math.MaxInt
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {

@@ -46,6 +46,11 @@ func TestSuite(t *testing.T) {
 		{"TinyBatches", journal.Options{MaxBatchBytes: 1}},
 		// Segments grow by appends, as on a disk without room to fill them.
 		{"Unfilled", journal.Options{SegmentSize: 64 << 10}},
+		// A bound just above the suite's largest case (OddCallIDs keeps 11
+		// records, and checks that each kept its own): the suite must pass
+		// through the bounded claim path unchanged. Forgetting and refusing
+		// are TestMaxRecords'.
+		{"SmallIndex", journal.Options{MaxRecords: 16}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.name == "Unfilled" {

@@ -43,10 +43,18 @@ func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool
 			s.mu.Unlock()
 			return store.Record{}, false, err
 		}
-		if s.hasRoom(n) {
-			break
+		if !s.hasRoom(n) {
+			s.cond.Wait()
+			continue
 		}
-		s.cond.Wait()
+		// An expired e is replaced, which takes no more room.
+		if e == nil && len(s.index) >= s.maxRecs {
+			if err := s.makeRoom(now); err != nil {
+				s.mu.Unlock()
+				return store.Record{}, false, err
+			}
+		}
+		break
 	}
 	if e != nil {
 		s.drop(e) // expired, not swept yet

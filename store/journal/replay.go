@@ -73,6 +73,7 @@ func (s *Store) load() error {
 		s.byExp = append(s.byExp, e)
 	}
 	heap.Init(&s.byExp)
+	s.recovery.Forgotten = s.bound()
 	s.recovery.Segments = len(seqs)
 	s.recovery.Records = len(s.index)
 	return nil
