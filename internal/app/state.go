@@ -100,6 +100,10 @@ func (a *app) reportRecovery(r journal.Recovery) {
 		a.logger.Info("call record journal: cut an unfinished write at its end (a crash during a write that was never acknowledged)",
 			"bytes", r.TornBytes)
 	}
+	if r.Forgotten > 0 {
+		a.logger.Warn("call record journal: more live records on disk than it keeps in memory; forgot the finished ones closest to expiry",
+			"forgotten", r.Forgotten, "max_records", journal.DefaultMaxRecords)
+	}
 	if r.CorruptFrames > 0 {
 		a.logger.Error("call record journal: skipped corrupt records; their call_ids are no longer remembered",
 			"frames", r.CorruptFrames, "bytes", r.SkippedBytes)
