@@ -103,8 +103,8 @@
 // acknowledged: it is overwritten with zeros, so that no trace of it is
 // left after the shorter frames that may replace it. Damage anywhere else
 // is corruption: the reader skips to the next offset where a valid frame
-// starts, and counts what it skipped (Store.Recovery). Open never refuses a log for damaged frames, only for a
-// segment of a newer format version.
+// starts, and counts what it skipped (Store.Recovery). Open never refuses
+// a log for damaged frames, only for a segment of a newer format version.
 //
 // # Deleting
 //
