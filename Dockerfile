@@ -13,7 +13,7 @@ RUN go build -trimpath -ldflags="-s -w" -o /out/otc ./cmd/otc
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/otc /otc
-# Call records (bolt store) and generated credentials live here; mount a
+# Call records (journal store) and generated credentials live here; mount a
 # volume, or use --store redis://... when running several instances.
 VOLUME /var/lib/otc
 ENV OTC_DATA_DIR=/var/lib/otc
