@@ -65,27 +65,19 @@ func (w *discardWriter) WriteHeader(code int)        { w.code = code }
 
 // BenchmarkCallAdd is a whole POST /tools/call through the handler, no
 // network: decode, resolve, validate, run, encode.
-func BenchmarkCallAdd(b *testing.B) {
-	s := newServer(b, Options{})
-	h := s.Handler()
-	body := strings.NewReader(addBody)
-	r := httptest.NewRequest("POST", "/tools/call", body)
-	r.Header.Set("Content-Type", "application/json")
-	w := &discardWriter{h: http.Header{}}
-	b.ReportAllocs()
-	for b.Loop() {
-		body.Reset(addBody)
-		r.Body = readCloser{body}
-		clear(w.h)
-		h.ServeHTTP(w, r)
-	}
-}
+func BenchmarkCallAdd(b *testing.B) { benchCallAdd(b, Options{}) }
 
 // BenchmarkCallAddLogged is BenchmarkCallAdd with the call log on: one
 // JSON line per call at info level, written to io.Discard, so that the
 // cost of the line itself shows.
 func BenchmarkCallAddLogged(b *testing.B) {
-	s := newServer(b, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	benchCallAdd(b, Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+}
+
+// benchCallAdd serves addBody sequentially through a server built with
+// opts, reusing one request and writer so that only the handler allocates.
+func benchCallAdd(b *testing.B, opts Options) {
+	s := newServer(b, opts)
 	h := s.Handler()
 	body := strings.NewReader(addBody)
 	r := httptest.NewRequest("POST", "/tools/call", body)
