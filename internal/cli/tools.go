@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,13 +41,9 @@ request (authentication) or could not be reached.`,
 			if err := f.load(cmd.Flags()); err != nil {
 				return err
 			}
-			c, creds, err := f.newClient(true)
+			defs, err := f.listTools(cmd.Context())
 			if err != nil {
 				return err
-			}
-			defs, err := c.ListTools(cmd.Context())
-			if err != nil {
-				return exitError(err, creds)
 			}
 			if f.output == outputJSON {
 				return writeIndentedJSON(cmd.OutOrStdout(), defs)
@@ -79,13 +76,9 @@ such tool, refused the request (authentication) or could not be reached.`,
 			if _, err := otc.ParseToolID(args[0]); err != nil {
 				return usageError(err)
 			}
-			c, creds, err := f.newClient(true)
+			defs, err := f.listTools(cmd.Context())
 			if err != nil {
 				return err
-			}
-			defs, err := c.ListTools(cmd.Context())
-			if err != nil {
-				return exitError(err, creds)
 			}
 			def, ok := client.FindTool(defs, args[0])
 			if !ok {
@@ -100,6 +93,20 @@ such tool, refused the request (authentication) or could not be reached.`,
 	f.register(cmd.Flags())
 	annotateClientEnv(cmd.Flags())
 	return cmd
+}
+
+// listTools fetches the server's tool definitions with the flags'
+// credentials, with a failure already given its exit status.
+func (f *clientFlags) listTools(ctx context.Context) ([]otc.ToolDefinition, error) {
+	c, creds, err := f.newClient(true)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := c.ListTools(ctx)
+	if err != nil {
+		return nil, exitError(err, creds)
+	}
+	return defs, nil
 }
 
 // exactArgs is cobra.ExactArgs with a usage error that names the argument.
