@@ -26,10 +26,10 @@ func checkSpec(s ToolSpec) (checkedSpec, error) {
 	fail := func(field, reason string) (checkedSpec, error) {
 		return checkedSpec{}, &DefinitionError{Tool: label, Field: field, Reason: reason}
 	}
-	if !isIdentifier(s.Toolkit) {
+	if !IsIdentifier(s.Toolkit) {
 		return fail("toolkit", "must be one or more ASCII letters, digits or underscores (DEF-1)")
 	}
-	if !isIdentifier(s.Name) {
+	if !IsIdentifier(s.Name) {
 		return fail("name", "must be one or more ASCII letters, digits or underscores (DEF-1)")
 	}
 	name := s.Toolkit + "_" + s.Name

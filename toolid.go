@@ -43,7 +43,7 @@ func ParseToolID(s string) (ToolRef, error) {
 	}
 	name, version, hasVersion := strings.Cut(s, "@")
 	toolkit, tool, ok := strings.Cut(name, ".")
-	if !ok || !isIdentifier(toolkit) || !isIdentifier(tool) {
+	if !ok || !IsIdentifier(toolkit) || !IsIdentifier(tool) {
 		return ToolRef{}, fmt.Errorf("tool id %s: want Toolkit.Tool[@version] with letters, digits and underscores", quoteShort(s))
 	}
 	ref := ToolRef{Toolkit: toolkit, Name: tool}
@@ -80,7 +80,11 @@ func (r ToolRef) String() string {
 	return r.QualifiedName()
 }
 
-func isIdentifier(s string) bool {
+// IsIdentifier reports whether s is a valid toolkit or tool name under
+// DEF-1: one or more ASCII letters, digits or underscores. It is exported
+// so that packages reading names outside a tool id, such as the auth
+// package's tool patterns, check them against the same grammar.
+func IsIdentifier(s string) bool {
 	if s == "" {
 		return false
 	}

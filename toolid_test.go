@@ -64,6 +64,32 @@ func TestParseToolID(t *testing.T) {
 	}
 }
 
+func TestIsIdentifier(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		want bool
+	}{
+		// OTC: DEF-1
+		{"letters", "Calculator", true},
+		{"digits and underscores", "my_kit_2", true},
+		{"digits only", "42", true},
+		{"empty", "", false},
+		{"dot", "A.B", false},
+		{"dash", "Calc-ulator", false},
+		{"space", "Add ", false},
+		{"wildcard", "*", false},
+		{"non-ASCII", "Calcülator", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := otc.IsIdentifier(tt.s); got != tt.want {
+				t.Errorf("IsIdentifier(%q) = %v, want %v", tt.s, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestToolRefString(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Calculator.Add", "Calculator.Add"},
