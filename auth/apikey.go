@@ -96,13 +96,12 @@ func validKeyName(s string) bool {
 	return true
 }
 
-// storedKey is an APIKey with its compiled tool patterns.
+// storedKey is an APIKey as requests are checked against it.
 type storedKey struct {
-	name   string
 	digest [32]byte
-	tools  *toolSet
-	// id is what the key establishes, built once when the key is loaded
-	// and shared, read-only, by every request that presents it.
+	// id is what the key establishes (its name and compiled tool
+	// patterns), built once when the key is loaded and shared, read-only,
+	// by every request that presents it.
 	id *identity
 }
 
@@ -154,7 +153,7 @@ func compileKeys(keys []APIKey, allowShort bool) ([]storedKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("auth: API key %q: %w", k.Name, err)
 		}
-		out = append(out, storedKey{name: k.Name, digest: k.Digest, tools: tools,
+		out = append(out, storedKey{digest: k.Digest,
 			id: &identity{method: MethodAPIKey, name: k.Name, tools: []*toolSet{tools}}})
 	}
 	return out, nil

@@ -16,7 +16,7 @@ import (
 func TestMatchAPIKeyComparesAll(t *testing.T) {
 	var keys []storedKey
 	for i := 0; i < 100; i++ {
-		keys = append(keys, storedKey{name: fmt.Sprint(i), digest: sha256.Sum256([]byte(fmt.Sprint("key-", i)))})
+		keys = append(keys, storedKey{digest: sha256.Sum256([]byte(fmt.Sprint("key-", i)))})
 	}
 	calls := 0
 	compareDigest = func(x, y []byte) int {
