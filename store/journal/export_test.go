@@ -26,7 +26,7 @@ func PlantCorrupt(s *Store, callID string, expiresAt time.Time) error {
 	start := len(g.buf)
 	g.buf = appendRecordFrame(g.buf, g.salt, kindComplete, callID, header, []byte(`{"planted":true}`))
 	g.buf[start+frameHeaderLen-1] ^= 0xff // the checksum's last byte
-	off, size := s.queued(g, start, unixNano(expiresAt))
+	off, size := s.queued(g, start, recordcodec.UnixNano(expiresAt))
 	s.mu.Unlock()
 	<-g.done
 	if g.err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/otc-dev/otc/store"
+	"github.com/otc-dev/otc/store/internal/recordcodec"
 )
 
 // inflight is the write of an entry whose frame is not synced yet.
@@ -21,7 +22,7 @@ const (
 // response, which stays on disk in the frame at seq/off/size.
 type entry struct {
 	id, digest, owner, ownerBoot string
-	// Times in Unix nanoseconds, 0 for the zero time (as recordcodec).
+	// Times as recordcodec.UnixNano gives them: 0 for the zero time.
 	created, lease, expires int64
 	// Where a Done record's complete frame is.
 	seq  uint64
@@ -37,7 +38,7 @@ type entry struct {
 func newEntry(rec store.Record) *entry {
 	return &entry{
 		id: rec.CallID, digest: rec.Digest, owner: rec.Owner, ownerBoot: rec.OwnerBoot,
-		created: unixNano(rec.CreatedAt), lease: unixNano(rec.LeaseUntil), expires: unixNano(rec.ExpiresAt),
+		created: recordcodec.UnixNano(rec.CreatedAt), lease: recordcodec.UnixNano(rec.LeaseUntil), expires: recordcodec.UnixNano(rec.ExpiresAt),
 		state: store.Running, heapIdx: -1,
 	}
 }
@@ -46,7 +47,7 @@ func newEntry(rec store.Record) *entry {
 func (e *entry) record() store.Record {
 	return store.Record{
 		CallID: e.id, Digest: e.digest, State: e.state, Owner: e.owner, OwnerBoot: e.ownerBoot,
-		CreatedAt: fromUnixNano(e.created), LeaseUntil: fromUnixNano(e.lease), ExpiresAt: fromUnixNano(e.expires),
+		CreatedAt: recordcodec.FromUnixNano(e.created), LeaseUntil: recordcodec.FromUnixNano(e.lease), ExpiresAt: recordcodec.FromUnixNano(e.expires),
 	}
 }
 
@@ -57,22 +58,6 @@ func (e *entry) busy() bool { return e.write == claiming || e.write == releasing
 // expiredAt reports whether the entry is expired at now (Unix
 // nanoseconds), as store.Expired does.
 func (e *entry) expiredAt(now int64) bool { return now >= e.expires }
-
-// unixNano returns t in Unix nanoseconds, 0 for the zero time.
-func unixNano(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-// fromUnixNano is the inverse of unixNano.
-func fromUnixNano(ns int64) time.Time {
-	if ns == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, ns).UTC()
-}
 
 // clampNano returns t in Unix nanoseconds, saturated at the ends of int64
 // (t.UnixNano is undefined beyond them): a clock reading far off is still

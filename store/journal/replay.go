@@ -266,7 +266,7 @@ func (r *replayer) apply(seg *segment, off int64, f *frame) error {
 		r.s.index[e.id] = e
 	}
 	*e = entry{id: e.id, digest: rec.Digest, owner: r.intern(rec.Owner), ownerBoot: r.intern(rec.OwnerBoot),
-		created: unixNano(rec.CreatedAt), lease: unixNano(rec.LeaseUntil), expires: expires,
+		created: recordcodec.UnixNano(rec.CreatedAt), lease: recordcodec.UnixNano(rec.LeaseUntil), expires: expires,
 		state: rec.State, heapIdx: -1}
 	if rec.State == store.Done {
 		e.seq, e.off, e.size = seg.seq, off, f.size

@@ -1,5 +1,5 @@
 // Package recordcodec encodes call records for the stores that keep bytes
-// (store/bolt, store/redis). The format is binary, versioned and compact:
+// (store/bolt, store/redis, store/journal). The format is binary, versioned and compact:
 //
 //	offset 0   version   1 byte, 1 for this format
 //	offset 1   state     1 byte, store.Running (1) or store.Done (2)
@@ -54,7 +54,7 @@ func Encode(rec store.Record) []byte {
 		b = append(b, s...)
 	}
 	for _, t := range []time.Time{rec.CreatedAt, rec.LeaseUntil, rec.ExpiresAt} {
-		b = binary.BigEndian.AppendUint64(b, uint64(unixNano(t)))
+		b = binary.BigEndian.AppendUint64(b, uint64(UnixNano(t)))
 	}
 	return append(b, rec.Response...)
 }
@@ -131,18 +131,25 @@ func (d *decoder) time(field string) time.Time {
 	}
 	ns := int64(binary.BigEndian.Uint64(d.b))
 	d.b = d.b[8:]
-	if ns == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, ns).UTC()
+	return FromUnixNano(ns)
 }
 
-// unixNano returns t in Unix nanoseconds, 0 for the zero time.
-func unixNano(t time.Time) int64 {
+// UnixNano returns t as the format stores it: Unix nanoseconds, 0 for the
+// zero time. store/journal keeps its index's times the same way.
+func UnixNano(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
 	return t.UnixNano()
+}
+
+// FromUnixNano is the inverse of UnixNano: 0 is the zero time, and any
+// other value a UTC time.
+func FromUnixNano(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
 }
 
 // uvarintLen is the length of n's minimal uvarint encoding.
