@@ -49,11 +49,10 @@ func (s *Server) adapt(route string, h handlerFunc) http.Handler {
 		x := &exchange{status: http.StatusOK, start: start}
 		err := s.serveSafely(h, w, r, x)
 		if err != nil {
-			x.status = statusOf(err)
 			if x.outcome == "" {
 				x.outcome = outcomeOf(err)
 			}
-			httperr.Write(w, x.schema, err)
+			x.status = httperr.Write(w, x.schema, err)
 		}
 		s.report(r, route, x, err, s.now().Sub(start))
 	})
@@ -70,14 +69,6 @@ func (s *Server) serveSafely(h handlerFunc, w http.ResponseWriter, r *http.Reque
 		}
 	}()
 	return h(w, r, x)
-}
-
-func statusOf(err error) int {
-	var e *otc.Error
-	if errors.As(err, &e) {
-		return e.HTTPStatus()
-	}
-	return http.StatusInternalServerError
 }
 
 // outcomeOf names a refusal for the call log and reqinfo.

@@ -17,8 +17,9 @@ import (
 // Write renders err. An *otc.Error anywhere in err's chain decides the status
 // and body; any other error is a 500 with a generic message (its text is
 // logged by the caller, never sent). schema, when not empty, is echoed as the
-// body's "$schema".
-func Write(w http.ResponseWriter, schema string, err error) {
+// body's "$schema". It returns the status it sent, so that a caller that
+// reports on the response does not decide the status a second time.
+func Write(w http.ResponseWriter, schema string, err error) int {
 	var e *otc.Error
 	if !errors.As(err, &e) {
 		e = &otc.Error{Code: otc.CodeInternal, Message: "The server failed to process the request."}
@@ -49,4 +50,5 @@ func Write(w http.ResponseWriter, schema string, err error) {
 	h.Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
+	return status
 }

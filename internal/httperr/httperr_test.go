@@ -63,9 +63,12 @@ func TestWrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := httptest.NewRecorder()
-			Write(w, tt.schema, tt.err)
+			returned := Write(w, tt.schema, tt.err)
 			if w.Code != tt.wantStatus {
 				t.Errorf("status = %d, want %d", w.Code, tt.wantStatus)
+			}
+			if returned != w.Code {
+				t.Errorf("Write returned %d, sent %d", returned, w.Code)
 			}
 			if got := w.Header().Get("Retry-After"); got != tt.wantRetry {
 				t.Errorf("Retry-After = %q, want %q", got, tt.wantRetry)
