@@ -3,11 +3,11 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/otc-dev/otc/internal/jsonx"
 	"strconv"
 	"time"
 
 	"github.com/otc-dev/otc"
+	"github.com/otc-dev/otc/internal/jsonx"
 )
 
 // The call path encodes its responses by hand: the shapes are fixed and
@@ -16,8 +16,8 @@ import (
 
 // appendResult appends the CallToolResponse JSON object of res (CALL-2,
 // CALL-8..10). res.Value must be valid JSON (run checks it); it is
-// compacted as it is copied. A response never carries both value and error (CALL-10): when
-// Error is set the value is left out.
+// compacted as it is copied. A response never carries both value and
+// error (CALL-10): when Error is set the value is left out.
 func appendResult(b []byte, res *otc.CallToolResponse) []byte {
 	b = append(b, `{"call_id":`...)
 	b = appendString(b, res.CallID)
