@@ -36,11 +36,6 @@ func (w *workers) init(d *drain) {
 // job is work for the pool: a *toolJob, or a jobFunc in tests.
 type job interface{ run() }
 
-// jobFunc is a func as a job.
-type jobFunc func()
-
-func (f jobFunc) run() { f() }
-
 // run runs f on an idle goroutine, or a new one.
 func (w *workers) run(f job) {
 	select {

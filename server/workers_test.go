@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// jobFunc is a func as a job, so that tests give the pool work of their own.
+type jobFunc func()
+
+func (f jobFunc) run() { f() }
+
 // The pool keeps goroutines that ran a call for the next ones, at most
 // maxIdleWorkers of them, while some call is in flight, and they all exit
 // when none is. synctest.Test fails on a goroutine left waiting.
