@@ -3,6 +3,9 @@ package metrics
 import (
 	"sync"
 	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // maxCached bounds each seriesCache. The label sets behind it are capped
@@ -53,4 +56,19 @@ func (c *seriesCache[K, V]) get(k K, series func(K) V) V {
 	m[k] = v
 	c.m.Store(&m)
 	return v
+}
+
+// countedDuration are the series that one request or one finished call
+// updates: a counter labelled by its whole key and a histogram of its
+// duration, labelled by part of it. They are looked up together, so that
+// a cache hit costs one map read for both.
+type countedDuration struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// record counts one event that took d.
+func (s countedDuration) record(d time.Duration) {
+	s.count.Inc()
+	s.duration.Observe(d.Seconds())
 }

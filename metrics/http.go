@@ -5,7 +5,6 @@ import (
 
 	"github.com/otc-dev/otc/internal/httpx"
 	"github.com/otc-dev/otc/internal/reqinfo"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Middleware counts requests by route and status code and observes their
@@ -31,9 +30,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 					status = http.StatusInternalServerError
 				}
 			}
-			s := m.requestSeries.get(requestKey{routeOf(r), status}, m.newRequestSeries)
-			s.count.Inc()
-			s.duration.Observe(m.now().Sub(start).Seconds())
+			m.requestSeries.get(requestKey{routeOf(r), status}, m.newRequestSeries).record(m.now().Sub(start))
 		}()
 		next.ServeHTTP(sw, r)
 		returned = true
@@ -58,16 +55,10 @@ type requestKey struct {
 	status int
 }
 
-// requestSeries are the series a request with a given requestKey updates.
-type requestSeries struct {
-	count    prometheus.Counter
-	duration prometheus.Observer
-}
-
 // newRequestSeries looks up the series of k, for m.requestSeries.
-func (m *Metrics) newRequestSeries(k requestKey) requestSeries {
+func (m *Metrics) newRequestSeries(k requestKey) countedDuration {
 	route := m.routes.value(k.route)
-	return requestSeries{
+	return countedDuration{
 		count:    m.requests.WithLabelValues(route, statusLabel(k.status)),
 		duration: m.requestDuration.WithLabelValues(route),
 	}

@@ -57,9 +57,9 @@ type Metrics struct {
 
 	routes, tools, outcomes, methods, reasons, kinds *labelSet
 
-	requestSeries seriesCache[requestKey, requestSeries]
+	requestSeries seriesCache[requestKey, countedDuration]
 	inFlight      seriesCache[string, prometheus.Gauge]
-	callSeries    seriesCache[callKey, callSeries]
+	callSeries    seriesCache[callKey, countedDuration]
 }
 
 var _ ratelimit.Observer = (*Metrics)(nil)

@@ -19,9 +19,7 @@ func (m *Metrics) CallStarted(toolID string) {
 // in-flight gauge drifts.
 func (m *Metrics) CallFinished(toolID, outcome string, d time.Duration) {
 	m.inFlight.get(toolID, m.newInFlight).Dec()
-	s := m.callSeries.get(callKey{toolID, outcome}, m.newCallSeries)
-	s.count.Inc()
-	s.duration.Observe(d.Seconds())
+	m.callSeries.get(callKey{toolID, outcome}, m.newCallSeries).record(d)
 }
 
 // newInFlight looks up the in-flight gauge of toolID (as reported, before
@@ -33,17 +31,11 @@ func (m *Metrics) newInFlight(toolID string) prometheus.Gauge {
 // callKey is what finished calls are counted by, as reported.
 type callKey struct{ toolID, outcome string }
 
-// callSeries are the series a finished call with a given callKey updates.
-// They are created together, on the first CallFinished, as before caching.
-type callSeries struct {
-	count    prometheus.Counter
-	duration prometheus.Observer
-}
-
-// newCallSeries looks up the series of k, for m.callSeries.
-func (m *Metrics) newCallSeries(k callKey) callSeries {
+// newCallSeries looks up the series of k, for m.callSeries. Both are
+// created on the first CallFinished, as before caching.
+func (m *Metrics) newCallSeries(k callKey) countedDuration {
 	tool := m.tools.value(k.toolID)
-	return callSeries{
+	return countedDuration{
 		count:    m.calls.WithLabelValues(tool, m.outcomes.value(k.outcome)),
 		duration: m.callDuration.WithLabelValues(tool),
 	}
