@@ -15,13 +15,9 @@ import (
 // and writes into a throwaway are silently lost, which for the limiter would
 // mean no limit at all.
 func EnsureInfo(r *http.Request) (*http.Request, *reqinfo.Info) {
-	ctx := r.Context()
-	// reqinfo.From returns the same pointer on every call when the context
-	// carries an Info, and a new throwaway on every call when it does not:
-	// comparing two calls tells which, without reqinfo exporting its key.
-	if info := reqinfo.From(ctx); info == reqinfo.From(ctx) {
+	if info, ok := reqinfo.Lookup(r.Context()); ok {
 		return r, info
 	}
-	ctx, info := reqinfo.New(ctx)
+	ctx, info := reqinfo.New(r.Context())
 	return r.WithContext(ctx), info
 }
