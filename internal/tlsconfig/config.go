@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 )
 
 // ClientAuth says whether the server asks clients for a certificate.
@@ -37,19 +36,6 @@ func (c ClientAuth) String() string {
 		return "required"
 	}
 	return "none"
-}
-
-// ParseClientAuth reads "none", "optional" or "required".
-func ParseClientAuth(s string) (ClientAuth, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "none":
-		return ClientAuthNone, nil
-	case "optional":
-		return ClientAuthOptional, nil
-	case "required":
-		return ClientAuthRequired, nil
-	}
-	return 0, fmt.Errorf("client auth %q: want none, optional or required", s)
 }
 
 // Options configures ServerConfig.
