@@ -39,9 +39,11 @@ func Allowlist(allowed Prefixes, opts *AllowlistOptions) func(http.Handler) http
 				return
 			}
 			info := reqinfo.From(r.Context())
-			addr := PeerAddr(r)
+			var addr netip.Addr
 			if info.ClientIP != "" {
 				addr, _ = netip.ParseAddr(info.ClientIP) // an unparsable one is the zero Addr: refused
+			} else {
+				addr = PeerAddr(r)
 			}
 			if !allowed.Contains(addr) {
 				info.Outcome = "forbidden"

@@ -156,6 +156,31 @@ func TestAllowlist(t *testing.T) {
 	}
 }
 
+// Without SourceAddress in front, the allowlist judges the TCP peer.
+func TestAllowlistWithoutSourceAddress(t *testing.T) {
+	tests := []struct {
+		name, remote string
+		want         int
+	}{
+		{"peer inside", "192.0.2.7:1", http.StatusOK},
+		{"peer outside", "198.51.100.1:1", http.StatusForbidden},
+		{"peer not an address", "@unix", http.StatusForbidden},
+	}
+	h := netguard.Allowlist(prefixes("192.0.2.0/24"), nil)(
+		http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/tools", nil)
+			r.RemoteAddr = tt.remote
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tt.want {
+				t.Errorf("status %d, want %d", w.Code, tt.want)
+			}
+		})
+	}
+}
+
 func TestAllowlistRecordsOutcome(t *testing.T) {
 	var info *reqinfo.Info
 	h := netguard.RequestInfo(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
