@@ -26,7 +26,7 @@ const (
 	outputJSON  = "json"
 )
 
-// audienceEnv is the variable of --audience. It is not EnvName("audience")
+// audienceEnv is the variable of --audience. It is not config.EnvName("audience")
 // because the audience only makes sense with a JWT, and the name says so.
 const audienceEnv = "OTC_JWT_AUDIENCE"
 
@@ -54,7 +54,7 @@ func (f *clientFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.output, "output", "o", outputTable, "output format: table or json")
 }
 
-// clientOwnEnv are the client flags whose variable is not EnvName(flag).
+// clientOwnEnv are the client flags whose variable is not config.EnvName(flag).
 var clientOwnEnv = []string{"audience"}
 
 // annotateClientEnv documents the variables of the client flags in --help;

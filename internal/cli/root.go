@@ -89,10 +89,6 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
-// EnvName returns the environment variable that sets flag name:
-// OTC_ followed by the flag name in upper case with dashes as underscores.
-func EnvName(flag string) string { return config.EnvName(flag) }
-
 // bindEnv fills every flag of fs that was not given on the command line from
 // its OTC_* environment variable (the flag wins). Flags named in skip are not
 // read from the environment. It returns a usage error naming the variable
@@ -103,12 +99,12 @@ func bindEnv(fs *pflag.FlagSet, skip ...string) error {
 		if err != nil || f.Changed || contains(skip, f.Name) {
 			return
 		}
-		v, ok := os.LookupEnv(EnvName(f.Name))
+		v, ok := os.LookupEnv(config.EnvName(f.Name))
 		if !ok {
 			return
 		}
 		if e := fs.Set(f.Name, v); e != nil {
-			err = usageError(fmt.Errorf("environment variable %s: invalid value for --%s", EnvName(f.Name), f.Name))
+			err = usageError(fmt.Errorf("environment variable %s: invalid value for --%s", config.EnvName(f.Name), f.Name))
 		}
 	})
 	return err
@@ -119,7 +115,7 @@ func bindEnv(fs *pflag.FlagSet, skip ...string) error {
 func annotateEnv(fs *pflag.FlagSet, skip ...string) {
 	fs.VisitAll(func(f *pflag.Flag) {
 		if !contains(skip, f.Name) && f.Name != "help" {
-			f.Usage += " (env " + EnvName(f.Name) + ")"
+			f.Usage += " (env " + config.EnvName(f.Name) + ")"
 		}
 	})
 }

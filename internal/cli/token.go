@@ -132,7 +132,7 @@ func (f *mintFlags) resolveSecret() ([]byte, error) {
 		path, what = filepath.Join(dir, auth.JWTSecretsFileName), "generated secrets file"
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no JWT secret: give --jwt-secret-file, or --jwt-secret or %s (and %s was not found)",
-				EnvName("jwt-secret"), path)
+				config.EnvName("jwt-secret"), path)
 		}
 	}
 	secrets, err := auth.LoadJWTSecretsFile(path)
