@@ -289,7 +289,7 @@ func (a *Authenticator) checkJWT(set *credentialSet, raw string) (*identity, *Fa
 	if set.tokens != nil {
 		cached := *id
 		cached.audience = slices.Clone(id.audience)
-		set.tokens.put(key, &cachedToken{id: &cached, exp: c.expUnix, nbf: c.nbf, iat: c.iat})
+		set.tokens.put(key, &cachedToken{id: &cached, exp: c.exp, nbf: c.nbf, iat: c.iat})
 	}
 	return id, nil
 }
@@ -304,7 +304,7 @@ func (a *Authenticator) verifyJWTIdentity(secrets [][]byte, raw string, tr timeR
 	if f != nil {
 		return nil, nil, f
 	}
-	id := &identity{method: MethodJWT, subject: c.subject, audience: c.audience, jti: c.jti, exp: c.exp}
+	id := &identity{method: MethodJWT, subject: c.subject, audience: c.audience, jti: c.jti, exp: time.Unix(c.exp, 0)}
 	if len(c.audience) == 0 && a.requireAudience {
 		return nil, nil, errFailure(MethodJWT, ReasonAudience, "the token has no aud claim")
 	}

@@ -13,13 +13,12 @@ const maxClaimString = 256
 
 // verifiedClaims are the claims of a token this server accepts.
 type verifiedClaims struct {
-	exp time.Time
-	// expUnix, nbf and iat are the NumericDates the time rules read; nbf
-	// and iat are -1 when absent.
-	expUnix, nbf, iat int64
-	subject           string
-	audience          []string
-	jti               string
+	// exp, nbf and iat are the NumericDates the time rules read; nbf and
+	// iat are -1 when absent.
+	exp, nbf, iat int64
+	subject       string
+	audience      []string
+	jti           string
 	// scope narrows the client's tools; nil when the token has no scope.
 	scope *toolSet
 }
@@ -102,7 +101,7 @@ func checkClaims(c map[string]json.RawMessage, tr timeRules) (*verifiedClaims, *
 	if f := checkTimes(exp, nbf, iat, tr); f != nil {
 		return nil, f
 	}
-	vc.exp, vc.expUnix, vc.nbf, vc.iat = time.Unix(exp, 0), exp, nbf, iat
+	vc.exp, vc.nbf, vc.iat = exp, nbf, iat
 	return &vc, nil
 }
 
