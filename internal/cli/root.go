@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/otc-dev/otc/internal/config"
@@ -96,7 +97,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 func bindEnv(fs *pflag.FlagSet, skip ...string) error {
 	var err error
 	fs.VisitAll(func(f *pflag.Flag) {
-		if err != nil || f.Changed || contains(skip, f.Name) {
+		if err != nil || f.Changed || slices.Contains(skip, f.Name) {
 			return
 		}
 		v, ok := os.LookupEnv(config.EnvName(f.Name))
@@ -114,17 +115,8 @@ func bindEnv(fs *pflag.FlagSet, skip ...string) error {
 // documents each flag's variable.
 func annotateEnv(fs *pflag.FlagSet, skip ...string) {
 	fs.VisitAll(func(f *pflag.Flag) {
-		if !contains(skip, f.Name) && f.Name != "help" {
+		if !slices.Contains(skip, f.Name) && f.Name != "help" {
 			f.Usage += " (env " + config.EnvName(f.Name) + ")"
 		}
 	})
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
