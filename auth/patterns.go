@@ -3,6 +3,8 @@ package auth
 import (
 	"fmt"
 	"strings"
+
+	"github.com/otc-dev/otc"
 )
 
 // A tool pattern names the tools a client may use: "*" for all of them,
@@ -28,7 +30,7 @@ func compileTools(patterns []string) (*toolSet, error) {
 			return nil, checkPatterns(patterns)
 		}
 		toolkit, tool, ok := strings.Cut(p, ".")
-		if !ok || !isIdent(toolkit) || !(tool == "*" || isIdent(tool)) {
+		if !ok || !otc.IsIdentifier(toolkit) || !(tool == "*" || otc.IsIdentifier(tool)) {
 			return nil, fmt.Errorf("tool pattern %q: want *, Toolkit.* or Toolkit.Tool", truncate(p, 64))
 		}
 		if tool == "*" {
@@ -86,18 +88,4 @@ func allowFunc(sets ...*toolSet) func(string) bool {
 		}
 		return true
 	}
-}
-
-// isIdent reports whether s matches [A-Za-z0-9_]+, a toolkit or tool name.
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
