@@ -1,6 +1,7 @@
 package otc
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -74,24 +75,7 @@ func (v Version) String() string {
 
 // Compare returns -1, 0 or +1 as v is older than, equal to, or newer than w.
 func (v Version) Compare(w Version) int {
-	switch {
-	case v.Major != w.Major:
-		return cmpUint(v.Major, w.Major)
-	case v.Minor != w.Minor:
-		return cmpUint(v.Minor, w.Minor)
-	default:
-		return cmpUint(v.Patch, w.Patch)
-	}
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Or(cmp.Compare(v.Major, w.Major), cmp.Compare(v.Minor, w.Minor), cmp.Compare(v.Patch, w.Patch))
 }
 
 // truncate keeps error messages about outside input short: an attacker's
