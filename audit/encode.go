@@ -1,10 +1,11 @@
 package audit
 
 import (
-	"github.com/otc-dev/otc/internal/jsonx"
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/otc-dev/otc/internal/jsonx"
 )
 
 // appendRecord appends rec as one JSON line, byte for byte what
