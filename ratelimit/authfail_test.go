@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -88,13 +89,13 @@ func TestAuthFailureLimit(t *testing.T) {
 				r.Header.Set("OTC-API-Key", rq.key)
 				ctx, info := reqinfo.New(r.Context())
 				info.ClientIP = rq.ip
-				w := &statusRecorder{header: http.Header{}}
+				w := httptest.NewRecorder()
 				h.ServeHTTP(w, r.WithContext(ctx))
-				got, want = append(got, w.code()), append(want, rq.want)
+				got, want = append(got, w.Code), append(want, rq.want)
 				if rq.want == 429 {
 					wantLimited++
-					if info.Outcome != "rate_limited" || w.header.Get("Retry-After") == "" {
-						t.Errorf("429 without outcome rate_limited (%q) or Retry-After (%q)", info.Outcome, w.header.Get("Retry-After"))
+					if info.Outcome != "rate_limited" || w.Header().Get("Retry-After") == "" {
+						t.Errorf("429 without outcome rate_limited (%q) or Retry-After (%q)", info.Outcome, w.Header().Get("Retry-After"))
 					}
 				}
 			}
@@ -106,26 +107,6 @@ func TestAuthFailureLimit(t *testing.T) {
 			}
 		})
 	}
-}
-
-// statusRecorder is the smallest ResponseWriter that remembers a status.
-type statusRecorder struct {
-	header http.Header
-	status int
-}
-
-func (s *statusRecorder) Header() http.Header { return s.header }
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-}
-func (s *statusRecorder) Write(b []byte) (int, error) { s.WriteHeader(200); return len(b), nil }
-func (s *statusRecorder) code() int {
-	if s.status == 0 {
-		return 200
-	}
-	return s.status
 }
 
 // Without netguard in front, the TCP peer is the source address, and the
