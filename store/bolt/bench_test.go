@@ -15,7 +15,7 @@ import (
 // concurrent callers as under server load. Compare group commit (with no
 // delay, the default, and with fixed delays) with NoBatch (one transaction
 // and fsync per write).
-// The file goes in $OTC_BENCH_DIR if set (see storetest.BenchClaimComplete).
+// The file goes in $OTC_BENCH_DIR if set (see storetest.BenchDir).
 func BenchmarkClaimComplete(b *testing.B) {
 	for _, bc := range []struct {
 		name string

@@ -13,7 +13,7 @@ import (
 // each call is a Claim and a Complete with a 1 KiB response, both synced,
 // from 32 concurrent callers (16 per core on 2 cores).
 // The directory goes in $OTC_BENCH_DIR if set (see
-// storetest.BenchClaimComplete).
+// storetest.BenchDir).
 func BenchmarkClaimComplete(b *testing.B) {
 	for _, bc := range []struct {
 		name string

@@ -15,23 +15,10 @@ import (
 // that open makes in dir, so that the stores compare: each call is a Claim
 // and a Complete with a 1 KiB response, from 32 concurrent callers (16 per
 // core on 2 cores), as under server load. It reports calls/s.
-//
-// dir is a new directory in $OTC_BENCH_DIR if that is set, so that the
-// store can be put on the disk that matters (a tmpfs makes fsync free and
-// the comparison meaningless), and a temporary directory otherwise.
+// The store's directory comes from BenchDir.
 func BenchClaimComplete(b *testing.B, open func(dir string) (store.Store, error)) {
 	b.Helper()
-	dir := os.Getenv("OTC_BENCH_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-	} else {
-		var err error
-		if dir, err = os.MkdirTemp(dir, "otc-bench-"); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { os.RemoveAll(dir) })
-	}
-	s, err := open(dir)
+	s, err := open(BenchDir(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -58,4 +45,22 @@ func BenchClaimComplete(b *testing.B, open func(dir string) (store.Store, error)
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+}
+
+// BenchDir returns a new directory for a benchmark's files, removed when it
+// ends: in $OTC_BENCH_DIR if that is set, so that a durable store can be put
+// on the disk that matters (a tmpfs makes fsync free and the comparison
+// meaningless), and a temporary directory otherwise.
+func BenchDir(b *testing.B) string {
+	b.Helper()
+	parent := os.Getenv("OTC_BENCH_DIR")
+	if parent == "" {
+		return b.TempDir()
+	}
+	dir, err := os.MkdirTemp(parent, "otc-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
