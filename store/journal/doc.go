@@ -6,7 +6,8 @@
 //
 // Every call with a client call_id writes twice (the claim before the tool
 // runs, the completion before the answer), and both must be on disk before
-// they are acknowledged. store/bolt pays a B+tree commit for each group of
+// they are acknowledged; a call of a tool that may run twice writes once
+// (Store.ClaimVolatile). store/bolt pays a B+tree commit for each group of
 // such writes: dirty pages written in place and two fdatasyncs (data, then
 // meta page). This store appends each write as a self-describing frame to
 // the newest segment file, so a group costs one write at the tail and one

@@ -11,6 +11,25 @@ import (
 // Claim implements store.Store. A repeat of a live call is answered from the
 // index (and, for a Done record, its frame); only a new claim writes.
 func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool, error) {
+	return s.claim(ctx, rec, true)
+}
+
+// ClaimVolatile is Claim without the claim's write: a new record is Running
+// in this process's memory only, at once, until Complete writes the whole
+// record (or Release a tombstone, as after Claim). The call then waits for
+// one sync instead of two. A crash before the completion is durable leaves
+// no trace of the call, so a retry with its call_id runs it again, where
+// after Claim the retry would learn that the outcome is unknown. This is for
+// calls that may run twice: the server uses it for tools declared
+// idempotent (otc.ToolSpec.Idempotent). Repeats, conflicts and limits are
+// as for Claim.
+func (s *Store) ClaimVolatile(ctx context.Context, rec store.Record) (store.Record, bool, error) {
+	return s.claim(ctx, rec, false)
+}
+
+// claim is Claim, which makes a new record durable before it returns, and
+// ClaimVolatile, which does not write it.
+func (s *Store) claim(ctx context.Context, rec store.Record, durable bool) (store.Record, bool, error) {
 	nowTime := s.now()
 	if err := store.CheckClaim(rec, nowTime); err != nil {
 		return store.Record{}, false, err
@@ -43,7 +62,7 @@ func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool
 			s.mu.Unlock()
 			return store.Record{}, false, err
 		}
-		if !s.hasRoom(n) {
+		if durable && !s.hasRoom(n) {
 			s.cond.Wait()
 			continue
 		}
@@ -60,6 +79,11 @@ func (s *Store) Claim(ctx context.Context, rec store.Record) (store.Record, bool
 		s.drop(e) // expired, not swept yet
 	}
 	e = newEntry(rec)
+	if !durable {
+		s.insert(e)
+		s.mu.Unlock()
+		return store.Record{}, true, nil
+	}
 	e.write = claiming
 	s.insert(e)
 	g := s.open
