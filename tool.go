@@ -34,6 +34,18 @@ type ToolSpec struct {
 	// MaxConcurrent bounds how many calls of this tool run at once on one
 	// server. Zero means no per-tool limit; it must not be negative.
 	MaxConcurrent int
+	// Idempotent declares that running the tool a second time with the same
+	// input does no harm: it changes nothing (a lookup, a computation), or
+	// sets what the first run set. A server that keeps call records on disk
+	// may then write a call's record once, when the tool returned, instead
+	// of also before it runs: each call with a call_id waits for one durable
+	// write instead of two. The price is after a crash: a retry of a call
+	// that was running then runs it again, where for other tools the retry
+	// is told that the outcome is unknown and the tool does not run twice.
+	// Repeats of a finished call are answered from its record either way
+	// (CALL-6). The declaration is not part of the tool's definition on the
+	// wire.
+	Idempotent bool
 }
 
 // Handler is the function behind a raw tool ([NewRawTool]): it receives the

@@ -52,7 +52,7 @@ func (s *Server) callOnce(w http.ResponseWriter, r *http.Request, x *exchange, c
 			CreatedAt: now, LeaseUntil: now.Add(lease),
 			ExpiresAt: now.Add(max(s.opts.CallRetention, lease)),
 		}
-		existing, claimed, err := s.store.Claim(ctx, rec)
+		existing, claimed, err := s.claim(ctx, rec, c.spec.Idempotent)
 		if err != nil {
 			return storeUnavailable(err)
 		}
@@ -83,6 +83,23 @@ func (s *Server) callOnce(w http.ResponseWriter, r *http.Request, x *exchange, c
 		s.writeResult(w, x, result)
 		return nil
 	}
+}
+
+// volatileClaimer is a Store that can claim a call_id without making the
+// claim durable first (store/journal): the record is written once, by
+// Complete. A call that may run twice (otc.ToolSpec.Idempotent) then waits
+// for one durable write instead of two.
+type volatileClaimer interface {
+	ClaimVolatile(ctx context.Context, rec store.Record) (store.Record, bool, error)
+}
+
+// claim claims rec in the store, without making the claim durable first
+// when the tool may run twice and the store allows it.
+func (s *Server) claim(ctx context.Context, rec store.Record, idempotent bool) (store.Record, bool, error) {
+	if idempotent && s.volatileClaims != nil {
+		return s.volatileClaims.ClaimVolatile(ctx, rec)
+	}
+	return s.store.Claim(ctx, rec)
 }
 
 // runClaimed runs a call whose record this server just claimed, and

@@ -28,7 +28,9 @@ type Options struct {
 
 	// Store keeps the records behind client call_ids (CALL-6). Nil means an
 	// in-memory store private to this Server: idempotency then holds only
-	// within this process.
+	// within this process. A Store with a ClaimVolatile method, as
+	// store/journal's, is asked for it for tools declared idempotent
+	// (otc.ToolSpec.Idempotent): their records are then written once.
 	Store store.Store
 
 	// Logger receives one line per tool call and the errors of other

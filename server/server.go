@@ -30,6 +30,10 @@ type Server struct {
 	instance string
 	boot     string // random per Server: tells our records from a previous process's
 
+	// volatileClaims is store when it can claim without a durable write,
+	// for idempotent tools; nil otherwise.
+	volatileClaims volatileClaimer
+
 	handler http.Handler
 	catalog *catalog
 	openapi *representation
@@ -62,6 +66,7 @@ func New(opts Options) (*Server, error) {
 		s.store = memory.New(memory.Options{Now: opts.Now})
 		s.ownStore = true
 	}
+	s.volatileClaims, _ = s.store.(volatileClaimer)
 	if s.instance == "" {
 		s.instance = "otc-" + randomID()
 	}

@@ -211,6 +211,14 @@ func restartKeepsRecords(t *testing.T, bin, conf, storeName string, crash bool) 
 	if err != nil || r1.status != http.StatusOK {
 		t.Fatalf("first call: %v %+v", err, r1)
 	}
+	// Calculator.Add is declared idempotent: the journal writes its record
+	// once, with the result (no claim before it runs). That write must
+	// survive as well.
+	add := map[string]any{"a": 1, "b": 2}
+	a1, err := call(ctx, client, "http://"+first.addr, "Calculator.Add@1.0.0", "restart-add", add)
+	if err != nil || a1.status != http.StatusOK {
+		t.Fatalf("first Calculator.Add: %v %+v", err, a1)
+	}
 	if crash {
 		first.kill()
 	} else {
@@ -224,6 +232,10 @@ func restartKeepsRecords(t *testing.T, bin, conf, storeName string, crash bool) 
 	}
 	if !bytes.Equal(r1.body, r2.body) {
 		t.Fatalf("after restart the repeat answered %s, before %s", r2.body, r1.body)
+	}
+	a2, err := call(ctx, client, "http://"+second.addr, "Calculator.Add@1.0.0", "restart-add", add)
+	if err != nil || a2.status != http.StatusOK || !bytes.Equal(a1.body, a2.body) {
+		t.Fatalf("Calculator.Add repeated after restart: %v, answered %s, before %s", err, a2.body, a1.body)
 	}
 	// The new process's counter starts again at 1: the repeat did not run it.
 	r3, err := call(ctx, client, "http://"+second.addr, "Demo.Counter@1.0.0", "restart-2", map[string]any{})

@@ -22,6 +22,7 @@ func addV1() *otc.Tool {
 	return otc.MustNewTool(otc.ToolSpec{
 		Toolkit: "Calculator", Name: "Add", Version: "1.0.0",
 		Description: "Adds two numbers and returns the sum.",
+		Idempotent:  true, // arithmetic: a second run changes nothing
 	}, func(_ context.Context, in AddInput) (float64, error) {
 		return finite(in.A+in.B, "sum")
 	})
@@ -38,6 +39,7 @@ func addV1_1() *otc.Tool {
 	return otc.MustNewTool(otc.ToolSpec{
 		Toolkit: "Calculator", Name: "Add", Version: "1.1.0",
 		Description: "Adds two numbers and returns the sum, optionally rounded to a number of decimal digits.",
+		Idempotent:  true, // arithmetic: a second run changes nothing
 	}, func(_ context.Context, in RoundedAddInput) (float64, error) {
 		sum, err := finite(in.A+in.B, "sum")
 		if err != nil || in.Round == nil {
@@ -67,6 +69,7 @@ func addV2() *otc.Tool {
 	return otc.MustNewTool(otc.ToolSpec{
 		Toolkit: "Calculator", Name: "Add", Version: "2.0.0",
 		Description: "Adds a list of numbers and returns the sum.",
+		Idempotent:  true, // arithmetic: a second run changes nothing
 	}, func(_ context.Context, in SumInput) (float64, error) {
 		var sum float64
 		for _, n := range in.Numbers {
@@ -80,6 +83,7 @@ func divide() *otc.Tool {
 	return otc.MustNewTool(otc.ToolSpec{
 		Toolkit: "Calculator", Name: "Divide", Version: "1.0.0",
 		Description: "Divides a by b and returns the quotient. Dividing by zero is an error.",
+		Idempotent:  true, // arithmetic: a second run changes nothing
 	}, func(_ context.Context, in AddInput) (float64, error) {
 		if in.B == 0 {
 			return 0, &otc.ToolError{Message: "Cannot divide by zero", CanRetry: false}
