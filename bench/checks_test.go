@@ -52,6 +52,44 @@ func TestCheckOTC(t *testing.T) {
 	}
 }
 
+func TestCheckCounter(t *testing.T) {
+	const ok = `{"$schema":"otc://1.0","result":{"call_id":"c1","duration":0.01,"success":true,"value":{"count":7,"instance":"otc-1"}}}`
+	req := []byte(strings.Replace(otcCounterCallIDBody, callIDPlaceholder, "c1", 1))
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		wantErr  bool
+		fullOnly bool
+	}{
+		{name: "correct", status: 200, body: ok},
+		{name: "wrong status", status: 503, body: `{"message":"no"}`, wantErr: true},
+		{name: "tool error", status: 200, wantErr: true,
+			body: `{"result":{"call_id":"c1","duration":1,"success":false,"error":{"message":"x","can_retry":false}}}`},
+		{name: "the sum instead", status: 200, wantErr: true,
+			body: `{"$schema":"otc://1.0","result":{"call_id":"c1","duration":0.01,"success":true,"value":3}}`},
+		{name: "no count", status: 200, wantErr: true, fullOnly: true,
+			body: strings.Replace(ok, `"count":7`, `"count":0`, 1)},
+		{name: "no instance", status: 200, wantErr: true, fullOnly: true,
+			body: strings.Replace(ok, `"otc-1"`, `""`, 1)},
+		{name: "other call_id", status: 200, wantErr: true, fullOnly: true,
+			body: strings.Replace(ok, `"c1"`, `"c2"`, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &load.Response{Status: tt.status, ContentType: "application/json", Body: []byte(tt.body)}
+			full := checkCounter(req, r, true)
+			quick := checkCounter(req, r, false)
+			if (full != nil) != tt.wantErr {
+				t.Errorf("full check: %v, want error %v", full, tt.wantErr)
+			}
+			if (quick != nil) != (tt.wantErr && !tt.fullOnly) {
+				t.Errorf("quick check: %v, want error %v", quick, tt.wantErr && !tt.fullOnly)
+			}
+		})
+	}
+}
+
 func TestCheckMCP(t *testing.T) {
 	const goSDK = `{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"3"}],"structuredContent":3}}`
 	tests := []struct {

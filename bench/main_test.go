@@ -71,7 +71,7 @@ func TestSelectTargets(t *testing.T) {
 		wantCatalog bool
 		wantErr     bool
 	}{
-		{only: "", want: []string{tCeiling, tOTC, tOTCJWT, tOTCAPIKey, tOTCCallID, tOTCBolt, tGoSDK, tMCPGo}, wantCatalog: true},
+		{only: "", want: []string{tCeiling, tOTC, tOTCJWT, tOTCAPIKey, tOTCCallID, tOTCBolt, tOTCEffect, tGoSDK, tMCPGo}, wantCatalog: true},
 		{only: "mcp-go, ceiling", want: []string{tMCPGo, tCeiling}},
 		{only: "catalog", wantCatalog: true},
 		{only: "otc-jwt,catalog", want: []string{tOTCJWT}, wantCatalog: true},

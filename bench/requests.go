@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -23,6 +24,12 @@ const (
 	// with a fresh UUIDv7 for every request.
 	callIDPlaceholder = "00000000-0000-0000-0000-000000000000"
 	otcCallIDBody     = `{"request":{"call_id":"` + callIDPlaceholder + `","tool_id":"` + addToolID + `","input":{"a":1,"b":2}}}`
+	// counterToolID is Demo.Counter, a tool with side effects: it counts its
+	// runs, so a second run of one call must not happen. Calculator.Add is
+	// declared idempotent, so that its call records are written once;
+	// Demo.Counter's are written twice, before and after it runs.
+	counterToolID        = "Demo.Counter@1.0.0"
+	otcCounterCallIDBody = `{"request":{"call_id":"` + callIDPlaceholder + `","tool_id":"` + counterToolID + `"}}`
 	// mcpCallBody is the same call in MCP: JSON-RPC tools/call.
 	mcpCallBody = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}`
 	// mcpProtocolVersion is what a client sends after initialize; both
@@ -73,18 +80,19 @@ func mintJWT(secret []byte, subject string, now time.Time) (string, error) {
 
 // jwtBuilders returns a NewBuilder that mints a fresh token for every
 // connection, as a client whose tokens are short-lived would, and sends it
-// as a Bearer credential (AUTH-8) on every request of that connection. With
-// callIDs, every request also carries a new call_id.
-func jwtBuilders(addr string, secret []byte, callIDs bool) func(worker int) (load.Builder, error) {
+// as a Bearer credential (AUTH-8) on every request of that connection, with
+// body. A body with callIDPlaceholder gets a new call_id in every request.
+func jwtBuilders(addr string, secret []byte, body string) func(worker int) (load.Builder, error) {
 	return func(worker int) (load.Builder, error) {
 		token, err := mintJWT(secret, fmt.Sprintf("bench-%d", worker), time.Now())
 		if err != nil {
 			return nil, fmt.Errorf("mint JWT: %w", err)
 		}
-		if !callIDs {
-			return load.Static(otcRequest(addr, "Authorization", "Bearer "+token)), nil
+		req := httpRequest(addr, "/tools/call", body, "Authorization", "Bearer "+token)
+		if !strings.Contains(body, callIDPlaceholder) {
+			return load.Static(req), nil
 		}
-		return newCallIDBuilder(httpRequest(addr, "/tools/call", otcCallIDBody, "Authorization", "Bearer "+token))
+		return newCallIDBuilder(req)
 	}
 }
 

@@ -33,7 +33,7 @@ func parseRequest(t *testing.T, b []byte) (*http.Request, []byte) {
 
 func TestRequestsAreValidHTTP(t *testing.T) {
 	const addr = "127.0.0.1:8080"
-	builder, err := jwtBuilders(addr, []byte("0123456789abcdef0123456789abcdef"), true)(0)
+	builder, err := jwtBuilders(addr, []byte("0123456789abcdef0123456789abcdef"), otcCallIDBody)(0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,15 +70,21 @@ func TestRequestsAreValidHTTP(t *testing.T) {
 }
 
 func TestOTCCallBodyDecodes(t *testing.T) {
-	for _, body := range []string{otcCallBody, otcCallIDBody} {
+	for _, tc := range []struct {
+		body, toolID, input string
+	}{
+		{otcCallBody, addToolID, `{"a":1,"b":2}`},
+		{otcCallIDBody, addToolID, `{"a":1,"b":2}`},
+		{otcCounterCallIDBody, counterToolID, ``},
+	} {
 		var req otc.CallRequest
-		dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+		dec := json.NewDecoder(bytes.NewReader([]byte(tc.body)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
-			t.Fatalf("%s: %v", body, err)
+			t.Fatalf("%s: %v", tc.body, err)
 		}
-		if req.Request.ToolID != addToolID || string(req.Request.Input) != `{"a":1,"b":2}` {
-			t.Errorf("decoded %+v", req.Request)
+		if req.Request.ToolID != tc.toolID || string(req.Request.Input) != tc.input {
+			t.Errorf("%s decoded as %+v", tc.body, req.Request)
 		}
 	}
 }
@@ -160,7 +166,7 @@ func TestMintJWT(t *testing.T) {
 }
 
 func TestJWTBuildersMintPerConnection(t *testing.T) {
-	newBuilder := jwtBuilders("127.0.0.1:1", []byte("0123456789abcdef0123456789abcdef"), false)
+	newBuilder := jwtBuilders("127.0.0.1:1", []byte("0123456789abcdef0123456789abcdef"), otcCallBody)
 	tokens := map[string]bool{}
 	for w := range 3 {
 		b, err := newBuilder(w)

@@ -81,12 +81,16 @@ func run(ctx context.Context, cfg config, out io.Writer) (*Report, error) {
 	// With several rounds the targets take turns, so that a disturbance
 	// (another process, a frequency change) hits them alike.
 	rounds := make([][]TargetResult, len(targets))
+	nameWidth := 0
+	for _, t := range targets {
+		nameWidth = max(nameWidth, len(t.name))
+	}
 	for round := 1; round <= cfg.rounds; round++ {
 		for i, t := range targets {
 			if cfg.rounds > 1 {
 				fmt.Fprintf(out, "round %d ", round)
 			}
-			fmt.Fprintf(out, "%-18s ", t.name)
+			fmt.Fprintf(out, "%-*s ", nameWidth, t.name)
 			r := h.runTarget(ctx, t)
 			if r.Failure != "" {
 				fmt.Fprintln(out, "FAILED")
@@ -105,7 +109,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*Report, error) {
 	}
 	setRatios(report.Targets)
 	if cfg.tools > 0 && wantsCatalog(cfg.only) {
-		fmt.Fprintf(out, "%-16s ", "catalog")
+		fmt.Fprintf(out, "%-*s ", nameWidth, "catalog")
 		report.Catalog = h.measureCatalog(ctx)
 		fmt.Fprintln(out, "done")
 	}

@@ -21,6 +21,11 @@ type target struct {
 	auth    string
 	store   string
 	callIDs bool
+	// sideEffects: the target calls Demo.Counter, a tool with side effects,
+	// with a call_id, instead of Calculator.Add, which is declared
+	// idempotent. Its call records are written twice: before the tool runs,
+	// so that a crash cannot lead to a second run, and after.
+	sideEffects bool
 }
 
 // The target names, as the rules refer to them.
@@ -31,6 +36,7 @@ const (
 	tOTCAPIKey = "otc-api-key"
 	tOTCCallID = "otc-jwt-callid"
 	tOTCBolt   = "otc-jwt-callid-bolt"
+	tOTCEffect = "otc-jwt-callid-effects"
 	tGoSDK     = "go-sdk"
 	tMCPGo     = "mcp-go"
 )
@@ -40,7 +46,8 @@ const (
 // (only a client call_id is recorded), so that their numbers are about the
 // call path and authentication alone; the call_id target uses the default
 // durable store, the journal, where every call writes a record, and the
-// same on bolt, the other durable store, follows it for comparison. (The same on the
+// same on bolt, the other durable store, follows it for comparison; then a
+// tool with side effects, whose records are written twice. (The same on the
 // memory store would tell idempotency's cost from durability's, but that
 // store holds at most 100 000 live records, each for the call retention,
 // and refuses new call_ids when full: a few seconds of this load fill it.)
@@ -51,6 +58,7 @@ var allTargets = []target{
 	{name: tOTCAPIKey, label: "otc, API key", auth: "api_key", store: "memory"},
 	{name: tOTCCallID, label: "otc, JWT + call_id (journal)", auth: "jwt", store: "journal", callIDs: true},
 	{name: tOTCBolt, label: "otc, JWT + call_id (bolt)", auth: "jwt", store: "bolt", callIDs: true},
+	{name: tOTCEffect, label: "otc, JWT + call_id, side effects (journal)", auth: "jwt", store: "journal", callIDs: true, sideEffects: true},
 	{name: tGoSDK, label: "MCP go-sdk v1.8.0", role: roleGoSDK},
 	{name: tMCPGo, label: "mcp-go v1.6.0", role: roleMCPGo},
 }
@@ -150,7 +158,7 @@ func (h *harness) newBuilder(t target, addr string) func(int) (load.Builder, err
 	case t.role == roleGoSDK || t.role == roleMCPGo:
 		return staticBuilder(mcpRequest(addr))
 	case t.auth == "jwt":
-		return jwtBuilders(addr, h.jwtSecret, t.callIDs)
+		return jwtBuilders(addr, h.jwtSecret, t.body())
 	case t.auth == "api_key":
 		return staticBuilder(otcRequest(addr, "OTC-API-Key", h.apiKey))
 	}
@@ -169,5 +177,19 @@ func (h *harness) check(t target) load.CheckFunc {
 	case roleGoSDK, roleMCPGo:
 		return checkMCP
 	}
+	if t.sideEffects {
+		return checkCounter
+	}
 	return checkOTC
+}
+
+// body returns the request body of an otc target.
+func (t target) body() string {
+	switch {
+	case t.sideEffects:
+		return otcCounterCallIDBody
+	case t.callIDs:
+		return otcCallIDBody
+	}
+	return otcCallBody
 }
