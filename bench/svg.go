@@ -14,8 +14,8 @@ import (
 // the machine and load settings underneath. It is written by hand: a few
 // rectangles and labels do not justify a plotting dependency.
 const (
-	svgWidth    = 820
-	svgLabelW   = 230 // left column for target labels
+	svgWidth    = 880
+	svgLabelW   = 290 // left column for target labels
 	svgBarMaxW  = 470 // the longest bar
 	svgRowH     = 24
 	svgBarH     = 16
