@@ -64,7 +64,7 @@ func renderSVG(r *Report) []byte {
 		svgWidth, height, svgWidth, height)
 	fmt.Fprintf(&b, `<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", svgWidth, height)
 	y := svgMargin + 18
-	text(&b, svgMargin, y, "start", "bold", 16, "otc benchmark: Calculator.Add over loopback, closed loop")
+	text(&b, svgMargin, y, "start", "bold", 16, "otc benchmark: one tool call per request over loopback, closed loop")
 	y += 12
 	for _, p := range panels {
 		y += svgPanelGap - 10
