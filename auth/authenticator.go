@@ -287,9 +287,9 @@ func (a *Authenticator) checkJWT(set *credentialSet, raw string) (*identity, *Fa
 		return nil, f
 	}
 	if set.tokens != nil {
-		cached := *id
-		cached.audience = slices.Clone(id.audience)
-		set.tokens.put(key, &cachedToken{id: &cached, exp: c.exp, nbf: c.nbf, iat: c.iat})
+		// id is never written after this, like every identity: it can be
+		// the cached one as it is.
+		set.tokens.put(key, &cachedToken{id: id, exp: c.exp, nbf: c.nbf, iat: c.iat})
 	}
 	return id, nil
 }
