@@ -35,12 +35,12 @@ func (s *Server) timeoutOf(spec otc.ToolSpec) time.Duration {
 // only when the tool did not run: a concurrency limit refused it, or a
 // typed tool could not decode its validated input (422).
 //
-// The tool runs in a goroutine of its own (from s.workers) under a context that ends at the
-// call's deadline, when the client goes away, or when Shutdown gives up
-// waiting. When the context ends first the answer goes out at once, saying
-// the outcome is unknown, and the tool is left to notice its context: a
-// tool that ignores it cannot hold the request, though it keeps its
-// concurrency slot until it returns. A panic is recovered into a failure
+// The tool runs in a goroutine of its own (from s.workers) under a context
+// that ends at the call's deadline, when the client goes away, or when
+// Shutdown gives up waiting. When the context ends first the answer goes
+// out at once, saying the outcome is unknown, and the tool is left to
+// notice its context: a tool that ignores it cannot hold the request,
+// though it keeps its concurrency slot until it returns. A panic is recovered into a failure
 // with a generic message; the stack goes only to the log.
 func (s *Server) run(ctx context.Context, c *call, x *exchange) (otc.CallToolResponse, error) {
 	res := otc.CallToolResponse{CallID: c.info.CallID}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"github.com/otc-dev/otc/netguard"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/otc-dev/otc"
 	"github.com/otc-dev/otc/internal/reqinfo"
+	"github.com/otc-dev/otc/netguard"
 	"github.com/otc-dev/otc/store"
 	"github.com/otc-dev/otc/store/memory"
 )
