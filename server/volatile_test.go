@@ -9,8 +9,15 @@ import (
 
 	"github.com/otc-dev/otc"
 	"github.com/otc-dev/otc/store"
+	"github.com/otc-dev/otc/store/journal"
 	"github.com/otc-dev/otc/store/memory"
 )
+
+// store/journal is the store the server's volatile claims are for. The
+// server finds the method by a type assertion, so a change of its
+// signature would not fail to compile: idempotent tools would silently go
+// back to two durable writes per call. This guard makes it fail.
+var _ volatileClaimer = (*journal.Store)(nil)
 
 // claimCounter is a store that counts its claims of each kind.
 type claimCounter struct {
