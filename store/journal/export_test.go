@@ -38,7 +38,7 @@ func PlantCorrupt(s *Store, callID string, expiresAt time.Time) error {
 		s.drop(old)
 	}
 	e := newEntry(rec)
-	e.state, e.seq, e.off, e.size = store.Done, g.seq, off, size
+	e.seq, e.off, e.size = g.seq, off, size
 	s.insert(e)
 	return nil
 }

@@ -34,13 +34,21 @@ type entry struct {
 	write   inflight
 }
 
-// newEntry returns the entry of a Running record.
-func newEntry(rec store.Record) *entry {
-	return &entry{
+// entryOf returns rec as the index holds it, out of the heap and with no
+// write in flight. Claim and replay both build entries with it, so that the
+// index keeps a record's fields one way.
+func entryOf(rec store.Record) entry {
+	return entry{
 		id: rec.CallID, digest: rec.Digest, owner: rec.Owner, ownerBoot: rec.OwnerBoot,
 		created: recordcodec.UnixNano(rec.CreatedAt), lease: recordcodec.UnixNano(rec.LeaseUntil), expires: recordcodec.UnixNano(rec.ExpiresAt),
-		state: store.Running, heapIdx: -1,
+		state: rec.State, heapIdx: -1,
 	}
+}
+
+// newEntry returns a new entry of rec.
+func newEntry(rec store.Record) *entry {
+	e := entryOf(rec)
+	return &e
 }
 
 // record returns the entry as a record, without the response.

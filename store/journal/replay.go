@@ -265,9 +265,8 @@ func (r *replayer) apply(seg *segment, off int64, f *frame) error {
 		e = &entry{id: string(f.callID)}
 		r.s.index[e.id] = e
 	}
-	*e = entry{id: e.id, digest: rec.Digest, owner: r.intern(rec.Owner), ownerBoot: r.intern(rec.OwnerBoot),
-		created: recordcodec.UnixNano(rec.CreatedAt), lease: recordcodec.UnixNano(rec.LeaseUntil), expires: expires,
-		state: rec.State, heapIdx: -1}
+	rec.CallID, rec.Owner, rec.OwnerBoot = e.id, r.intern(rec.Owner), r.intern(rec.OwnerBoot)
+	*e = entryOf(rec)
 	if rec.State == store.Done {
 		e.seq, e.off, e.size = seg.seq, off, f.size
 	}
