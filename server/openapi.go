@@ -5,8 +5,9 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 )
 
 // openAPITemplate is the OpenAPI 3.1 document of this server's API without
@@ -66,10 +67,6 @@ func buildOpenAPI(methods []string, schemes map[string]any) (*representation, er
 	if err := d.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("server: embedded openapi.json: %w", err)
 	}
-	anonymous := false
-	for _, m := range methods {
-		anonymous = anonymous || m == AuthNone
-	}
 	var names []string // one requirement per scheme: any one admits
 	if schemes == nil {
 		schemes = map[string]any{}
@@ -85,18 +82,15 @@ func buildOpenAPI(methods []string, schemes map[string]any) (*representation, er
 			names = append(names, s.name) // in the order of the methods
 		}
 	} else {
-		for name := range schemes {
-			names = append(names, name)
-		}
-		sort.Strings(names)
+		names = slices.Sorted(maps.Keys(schemes))
+	}
+	if len(names) > 0 {
+		doc.Components.SecuritySchemes = schemes
 	}
 	for _, name := range names {
-		if doc.Components.SecuritySchemes == nil {
-			doc.Components.SecuritySchemes = make(map[string]any)
-		}
-		doc.Components.SecuritySchemes[name] = schemes[name]
 		doc.Security = append(doc.Security, map[string][]string{name: {}})
 	}
+	anonymous := slices.Contains(methods, AuthNone)
 	if anonymous && len(doc.Security) > 0 {
 		// The empty requirement: a request without credentials is admitted.
 		doc.Security = append(doc.Security, map[string][]string{})
