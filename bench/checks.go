@@ -9,12 +9,14 @@ import (
 
 	"github.com/otc-dev/otc"
 	"github.com/otc-dev/otc/bench/internal/load"
+	"github.com/otc-dev/otc/toolkits/examples"
 )
 
 // The checks decide whether a response is a correct answer to the call
-// 1 + 2 (or, for the target with side effects, to Demo.Counter). During warm-up they decode the whole body; in the measured window
-// they look for the decisive bytes only, so that checking costs the
-// generator next to nothing. A wrong answer counts as an error either way.
+// 1 + 2 (or, for the target with side effects, to Demo.Counter). During
+// warm-up they decode the whole body; in the measured window they look for
+// the decisive bytes only, so that checking costs the generator next to
+// nothing. A wrong answer counts as an error either way.
 
 // checkOTC accepts a 200 CallResponse with success and the value 3, and, if
 // the request carried a call_id, that same call_id (CALL-6).
@@ -32,10 +34,7 @@ func checkOTC(req []byte, r *load.Response, full bool) error {
 func checkCounter(req []byte, r *load.Response, full bool) error {
 	quick := func(body []byte) bool { return bytes.Contains(body, []byte(`"count":`)) }
 	return checkCall(req, r, full, quick, func(v json.RawMessage) error {
-		var c struct {
-			Count    int64  `json:"count"`
-			Instance string `json:"instance"`
-		}
+		var c examples.Count
 		if err := json.Unmarshal(v, &c); err != nil || c.Count < 1 || c.Instance == "" {
 			return fmt.Errorf("value %s, want a count of runs and an instance", snippet(v))
 		}
