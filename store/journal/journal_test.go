@@ -16,12 +16,7 @@ import (
 // openTemp opens a store in a fresh directory that the test closes.
 func openTemp(t *testing.T, opts journal.Options) *journal.Store {
 	t.Helper()
-	s, err := journal.Open(filepath.Join(t.TempDir(), "journal"), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return open(t, filepath.Join(t.TempDir(), "journal"), opts)
 }
 
 // corrupt plants a completion whose frame fails its checksum.

@@ -25,9 +25,7 @@ func TestSuiteVolatileClaims(t *testing.T) {
 			return volatileClaims{openTemp(t, journal.Options{Now: now})}
 		},
 		Corrupt: func(t *testing.T, s store.Store, callID string, expiresAt time.Time) {
-			if err := journal.PlantCorrupt(s.(volatileClaims).Store, callID, expiresAt); err != nil {
-				t.Fatal(err)
-			}
+			corrupt(t, s.(volatileClaims).Store, callID, expiresAt)
 		},
 	})
 }
