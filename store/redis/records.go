@@ -16,6 +16,7 @@ import (
 // byte 1 the format version, byte 2 the state. They answer 1 for done, 0
 // for no record, -1 for a record that is not Running, -2 for a header they
 // do not know. Running is 1 and Done 2 (store.State).
+//
 // runningGuard starts both scripts: it returns unless KEYS[1] holds a
 // Running record, leaving that record in v.
 const runningGuard = `
