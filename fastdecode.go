@@ -3,7 +3,6 @@ package otc
 import (
 	"encoding"
 	"encoding/json"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,11 +12,11 @@ import (
 // 1.25) is general and costs hundreds of nanoseconds and several
 // allocations per call to decode a two-field input and encode a number.
 // For the common input type, a struct of scalar fields, structDecoder reads
-// the object straight into the fields; appendScalar writes a scalar output.
-// Like the validation fast path they only handle what they are sure of and
-// leave everything else (case-insensitive or unknown keys, duplicates,
-// escapes, null, numbers a field cannot hold) to encoding/json, whose answer
-// (a value or an error) then stands.
+// the object straight into the fields, and jsonx.AppendFloat writes a
+// float64 output (typedHandler). Like the validation fast path they only
+// handle what they are sure of and leave everything else (case-insensitive
+// or unknown keys, duplicates, escapes, null, numbers a field cannot hold)
+// to encoding/json, whose answer (a value or an error) then stands.
 
 var (
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
@@ -222,25 +221,4 @@ func (f *decField) set(b []byte, i int, v reflect.Value) int {
 		}
 		return next
 	}
-}
-
-// appendFloat64 appends x as encoding/json writes a float64, and reports
-// false for NaN and infinities, which it refuses with an error.
-func appendFloat64(dst []byte, x float64) ([]byte, bool) {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return dst, false
-	}
-	format := byte('f')
-	if a := math.Abs(x); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, x, format, -1, 64)
-	if format == 'e' {
-		// e-07 → e-7, as encoding/json writes it.
-		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
-		}
-	}
-	return dst, true
 }

@@ -2,7 +2,6 @@ package otc
 
 import (
 	"encoding/json"
-	"math"
 	"reflect"
 	"testing"
 
@@ -155,24 +154,5 @@ func FuzzStructDecoder(f *testing.F) {
 	f.Fuzz(func(t *testing.T, input []byte) {
 		decodeBoth[fastAdd](t, input)
 		decodeBoth[fastMixed](t, input)
-	})
-}
-
-// FuzzAppendFloat64 checks that a float64 output is written exactly as
-// encoding/json writes it.
-func FuzzAppendFloat64(f *testing.F) {
-	for _, x := range []float64{0, math.Copysign(0, -1), 1.5, 1e-7, 1e21, 123456789e-15, math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(-1)} {
-		f.Add(math.Float64bits(x))
-	}
-	f.Fuzz(func(t *testing.T, bits uint64) {
-		x := math.Float64frombits(bits)
-		want, err := json.Marshal(x)
-		got, ok := appendFloat64(nil, x)
-		if ok != (err == nil) {
-			t.Fatalf("%v: appendFloat64 ok %v, json.Marshal error %v", x, ok, err)
-		}
-		if ok && string(got) != string(want) {
-			t.Errorf("%v: appendFloat64 %s, json.Marshal %s", x, got, want)
-		}
 	})
 }

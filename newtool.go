@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/otc-dev/otc/internal/jsonx"
 )
 
 // NewTool builds a typed tool from a Go function. The input schema is derived
@@ -90,7 +92,7 @@ func typedHandler[In, Out any](id string, noValue bool, fn func(context.Context,
 			return nil, nil
 		}
 		if floatOut {
-			if b, ok := appendFloat64(make([]byte, 0, 24), any(out).(float64)); ok {
+			if b, ok := jsonx.AppendFloat(make([]byte, 0, 24), any(out).(float64)); ok {
 				return b, nil
 			}
 		}

@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"unicode/utf8"
 )
@@ -40,6 +41,25 @@ func FuzzAppendString(f *testing.F) {
 		}
 		if utf8.ValidString(s) && got != s {
 			t.Fatalf("round trip of %q gave %q", s, got)
+		}
+	})
+}
+
+// FuzzAppendFloat checks that a float64 output is written exactly as
+// encoding/json writes it.
+func FuzzAppendFloat(f *testing.F) {
+	for _, x := range []float64{0, math.Copysign(0, -1), 1.5, 1e-7, 1e21, 123456789e-15, math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(-1)} {
+		f.Add(math.Float64bits(x))
+	}
+	f.Fuzz(func(t *testing.T, bits uint64) {
+		x := math.Float64frombits(bits)
+		want, err := json.Marshal(x)
+		got, ok := AppendFloat(nil, x)
+		if ok != (err == nil) {
+			t.Fatalf("%v: AppendFloat ok %v, json.Marshal error %v", x, ok, err)
+		}
+		if ok && string(got) != string(want) {
+			t.Errorf("%v: AppendFloat %s, json.Marshal %s", x, got, want)
 		}
 	})
 }
