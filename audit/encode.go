@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"math"
 	"strconv"
 	"time"
 
@@ -39,7 +38,10 @@ func appendRecord(buf []byte, t time.Time, client string, rec *Record) []byte {
 	buf = append(buf, `,"status":`...)
 	buf = strconv.AppendInt(buf, int64(rec.Status), 10)
 	buf = append(buf, `,"duration_ms":`...)
-	buf = appendFloat(buf, float64(rec.Duration.Microseconds())/1000)
+	// As encoding/json writes a float64, which slog called for floats. It
+	// is never NaN or infinite (a count of microseconds), so AppendFloat
+	// always appends.
+	buf, _ = jsonx.AppendFloat(buf, float64(rec.Duration.Microseconds())/1000)
 	return append(buf, "}\n"...)
 }
 
@@ -66,25 +68,6 @@ func appendTime(buf []byte, t time.Time) []byte {
 	buf = append(buf, '"')
 	buf = t.AppendFormat(buf, time.RFC3339Nano)
 	return append(buf, '"')
-}
-
-// appendFloat appends f as encoding/json does (ES6 number formatting),
-// which slog called for floats. f is never NaN or infinite here: it comes
-// from an integer count of microseconds.
-func appendFloat(buf []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	buf = strconv.AppendFloat(buf, f, format, -1, 64)
-	if format == 'e' {
-		// Shorten e-09 to e-9, as encoding/json does.
-		if n := len(buf); n >= 4 && buf[n-4] == 'e' && buf[n-3] == '-' && buf[n-2] == '0' {
-			buf[n-2] = buf[n-1]
-			buf = buf[:n-1]
-		}
-	}
-	return buf
 }
 
 // appendString appends s as log/slog's JSON handler writes it.
