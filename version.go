@@ -29,21 +29,15 @@ func ParseVersion(s string) (Version, error) {
 // parseVersion is ParseVersion with errors that do not repeat s, for callers
 // that quote it themselves.
 func parseVersion(s string) (Version, error) {
+	major, rest, ok1 := strings.Cut(s, ".")
+	minor, patch, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.IndexByte(patch, '.') >= 0 {
+		return Version{}, errors.New("want x.y.z")
+	}
 	var n [3]uint64
-	rest := s
-	for i := range n {
-		part := rest
-		if i < 2 {
-			dot := strings.IndexByte(rest, '.')
-			if dot < 0 {
-				return Version{}, errors.New("want x.y.z")
-			}
-			part, rest = rest[:dot], rest[dot+1:]
-		} else if strings.IndexByte(rest, '.') >= 0 {
-			return Version{}, errors.New("want x.y.z")
-		}
+	for i, p := range [...]string{major, minor, patch} {
 		var err error
-		if n[i], err = parseVersionNumber(part); err != nil {
+		if n[i], err = parseVersionNumber(p); err != nil {
 			return Version{}, fmt.Errorf("%s: %w", [...]string{"major", "minor", "patch"}[i], err)
 		}
 	}
