@@ -76,7 +76,10 @@ func compileStructDecoder(t reflect.Type) *structDecoder {
 		if name == "" {
 			name = f.Name
 		}
-		if !plainName(name) || folded[strings.ToLower(name)] {
+		// A name of ASCII letters, digits and underscores (the characters
+		// of a DEF-1 identifier) is one every JSON implementation takes as
+		// written.
+		if !IsIdentifier(name) || folded[strings.ToLower(name)] {
 			return nil
 		}
 		folded[strings.ToLower(name)] = true
@@ -101,17 +104,6 @@ func hasUnmarshaler(t reflect.Type) bool {
 	}
 	_, ok := p.MethodByName("UnmarshalJSONFrom") // json/v2's UnmarshalerFrom
 	return ok
-}
-
-// plainName reports whether a JSON name is ASCII letters, digits and
-// underscores, which every JSON implementation takes as written.
-func plainName(s string) bool {
-	for _, c := range []byte(s) {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // decode fills the zero struct v (addressable) from the object b and
